@@ -1,0 +1,12 @@
+//! Authentication and authorization: password hashing, tokens, the caller extractor, throttling
+//! of failed logins, and the bootstrap admin.
+
+pub mod bootstrap;
+mod caller;
+pub mod password;
+pub mod throttle;
+pub mod token;
+
+pub use caller::Caller;
+pub use throttle::LoginThrottle;
+pub use token::TokenService;

@@ -1,0 +1,9 @@
+//! Storage: one connection type for SQLite and PostgreSQL, the pool, and embedded migrations.
+
+pub mod connection;
+pub mod migrations;
+pub mod pool;
+pub mod schema;
+
+pub use connection::{AnyConnection, DatabaseUrl};
+pub use pool::{run, Pool};

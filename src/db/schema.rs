@@ -1,0 +1,97 @@
+//! Diesel table definitions, shared by the SQLite and PostgreSQL migrations.
+
+diesel::table! {
+    member_states (code) {
+        code -> Text,
+        alpha2 -> Text,
+        m49 -> Text,
+        name_en -> Text,
+        name_es -> Text,
+        name_fr -> Text,
+        name_pt -> Text,
+        subregion -> Text,
+        membership_status -> Text,
+        membership_since -> Nullable<Text>,
+        membership_note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    work_plans (code) {
+        code -> Text,
+        title -> Text,
+        period_start -> Text,
+        period_end -> Text,
+        note -> Nullable<Text>,
+        aims -> Text,
+        principles -> Text,
+        version -> Integer,
+        created_at -> Text,
+        updated_at -> Text,
+    }
+}
+
+diesel::table! {
+    work_plan_sections (work_plan, section_key) {
+        work_plan -> Text,
+        section_key -> Text,
+        title -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    guidelines (work_plan, number) {
+        work_plan -> Text,
+        number -> Integer,
+        section -> Text,
+        text -> Text,
+    }
+}
+
+diesel::table! {
+    mandates (work_plan, number) {
+        work_plan -> Text,
+        number -> Integer,
+        text -> Text,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        username -> Text,
+        password_hash -> Text,
+        role -> Text,
+        member_state -> Nullable<Text>,
+        active -> Bool,
+        token_version -> Integer,
+        version -> Integer,
+        created_at -> Text,
+        updated_at -> Text,
+    }
+}
+
+diesel::table! {
+    audit_events (id) {
+        id -> BigInt,
+        occurred_at -> Text,
+        actor_id -> Nullable<Text>,
+        actor_username -> Text,
+        action -> Text,
+        resource_type -> Text,
+        resource_id -> Text,
+        before -> Nullable<Text>,
+        after -> Nullable<Text>,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    member_states,
+    work_plans,
+    work_plan_sections,
+    guidelines,
+    mandates,
+    users,
+    audit_events,
+);

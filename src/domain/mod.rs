@@ -1,0 +1,11 @@
+//! Validated values: once constructed, always valid ("parse, don't validate").
+
+mod member_state_code;
+mod password;
+mod role;
+mod username;
+
+pub use member_state_code::MemberStateCode;
+pub use password::Password;
+pub use role::Role;
+pub use username::Username;

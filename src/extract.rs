@@ -1,0 +1,272 @@
+//! Request extractors that name the offending field: JSON bodies and query strings are decoded
+//! with `serde_path_to_error`, so a wrong type three levels deep is reported at its JSON pointer.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::error::PayloadError;
+use actix_web::http::header;
+use actix_web::{web, FromRequest, HttpRequest};
+use serde::de::DeserializeOwned;
+
+use crate::error::{ApiError, FieldError};
+
+/// Default largest accepted JSON body, in bytes.
+pub const DEFAULT_BODY_LIMIT: usize = 256 * 1024;
+
+/// Largest accepted body for the routes it is registered on (`app_data(BodyLimit(n))`).
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimit(pub usize);
+
+/// A JSON request body decoded into `T`.
+#[derive(Debug)]
+pub struct JsonBody<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let content_type_ok = is_json_content_type(req);
+        let limit = req
+            .app_data::<BodyLimit>()
+            .map_or(DEFAULT_BODY_LIMIT, |l| l.0);
+        let declared = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        let bytes = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            if !content_type_ok {
+                return Err(ApiError::unsupported_media_type(
+                    "The request body must be JSON: send `Content-Type: application/json`.",
+                ));
+            }
+            if declared.is_some_and(|n| n > limit) {
+                return Err(too_large(limit));
+            }
+            let bytes = bytes
+                .await
+                .map_err(|e| match e.as_error::<PayloadError>() {
+                    Some(PayloadError::Overflow) => too_large(limit),
+                    _ => match e.as_response_error().status_code().as_u16() {
+                        413 => too_large(limit),
+                        _ => ApiError::bad_request(format!(
+                            "The request body could not be read: {e}"
+                        )),
+                    },
+                })?;
+            if bytes.len() > limit {
+                return Err(too_large(limit));
+            }
+            decode_json(&bytes).map(JsonBody)
+        })
+    }
+}
+
+fn too_large(limit: usize) -> ApiError {
+    ApiError::payload_too_large(format!(
+        "The request body exceeds the limit of {limit} bytes."
+    ))
+}
+
+fn is_json_content_type(req: &HttpRequest) -> bool {
+    let Some(value) = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let essence = value
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// Decodes a JSON document, mapping syntax errors to 400 and shape errors to 422 with a pointer.
+pub fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    if std::str::from_utf8(bytes).is_err() {
+        return Err(ApiError::malformed_body(
+            "The request body is not valid UTF-8.",
+        ));
+    }
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let pointer = json_pointer(e.path());
+        let inner = e.into_inner();
+        use serde_json::error::Category;
+        match inner.classify() {
+            Category::Syntax | Category::Eof | Category::Io => {
+                ApiError::malformed_body(format!("The request body is not valid JSON: {inner}."))
+            }
+            Category::Data => field_error(&pointer, &strip_position(&inner.to_string()), '/'),
+        }
+    })?;
+    de.end().map_err(|e| {
+        ApiError::malformed_body(format!("The request body is not valid JSON: {e}."))
+    })?;
+    Ok(value)
+}
+
+/// Query parameters decoded into `T`; an invalid parameter is a 422 naming it.
+#[derive(Debug)]
+pub struct QueryParams<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest for QueryParams<T> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(decode_query(req.query_string()).map(QueryParams))
+    }
+}
+
+pub fn decode_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    let de = serde_urlencoded::Deserializer::new(form_urlencoded_parse(query));
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let name = e.path().to_string();
+        let name = if name == "." { String::new() } else { name };
+        field_error(&name, &e.into_inner().to_string(), '.')
+    })
+}
+
+fn form_urlencoded_parse(query: &str) -> form_urlencoded::Parse<'_> {
+    form_urlencoded::parse(query.as_bytes())
+}
+
+/// Turns a serde "data" error into a field-level 422. Missing and unknown fields are reported
+/// at the field itself rather than at its parent object.
+fn field_error(prefix: &str, message: &str, sep: char) -> ApiError {
+    let join = |name: &str| {
+        if sep == '/' {
+            format!("{prefix}/{name}")
+        } else if prefix.is_empty() {
+            name.to_string()
+        } else {
+            format!("{prefix}.{name}")
+        }
+    };
+    let quoted = |m: &str, lead: &str| {
+        m.strip_prefix(lead)
+            .and_then(|rest| rest.strip_prefix('`'))
+            .and_then(|rest| rest.split('`').next())
+            .map(str::to_string)
+    };
+    if let Some(name) = quoted(message, "missing field ") {
+        return ApiError::validation(vec![FieldError::new(join(&name), "is required")]);
+    }
+    if let Some(name) = quoted(message, "unknown field ") {
+        return ApiError::validation(vec![FieldError::new(join(&name), "is not a known field")]);
+    }
+    let field = if prefix.is_empty() {
+        if sep == '/' {
+            "/".to_string()
+        } else {
+            "query".to_string()
+        }
+    } else {
+        prefix.to_string()
+    };
+    ApiError::validation(vec![FieldError::new(field, message.to_string())])
+}
+
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+fn json_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for seg in path.iter() {
+        match seg {
+            Segment::Seq { index } => out.push_str(&format!("/{index}")),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                out.push('/');
+                out.push_str(&key.replace('~', "~0").replace('/', "~1"));
+            }
+            Segment::Unknown => out.push_str("/?"),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Inner {
+        n: u32,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Outer {
+        name: String,
+        items: Vec<Inner>,
+    }
+
+    fn fields(e: ApiError) -> (u16, Vec<String>) {
+        let p = e.problem();
+        (
+            p.status,
+            p.errors
+                .unwrap_or_default()
+                .into_iter()
+                .map(|f| f.field)
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn wrong_type_deep_in_the_body_is_named_by_pointer() {
+        let e = decode_json::<Outer>(br#"{"name":"x","items":[{"n":1},{"n":"two"}]}"#).unwrap_err();
+        assert_eq!(fields(e), (422, vec!["/items/1/n".to_string()]));
+    }
+
+    #[test]
+    fn missing_and_unknown_fields_are_named() {
+        let e = decode_json::<Outer>(br#"{"items":[]}"#).unwrap_err();
+        assert_eq!(fields(e), (422, vec!["/name".to_string()]));
+        let e = decode_json::<Outer>(br#"{"name":"x","items":[],"extra":1}"#).unwrap_err();
+        assert_eq!(fields(e), (422, vec!["/extra".to_string()]));
+    }
+
+    #[test]
+    fn syntax_errors_are_400() {
+        assert_eq!(
+            fields(decode_json::<Outer>(b"{\"name\":").unwrap_err()).0,
+            400
+        );
+        assert_eq!(
+            fields(decode_json::<Outer>(b"{} trailing").unwrap_err()).0,
+            400
+        );
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Q {
+        limit: Option<u32>,
+    }
+
+    #[test]
+    fn bad_query_parameter_is_named() {
+        let e = decode_query::<Q>("limit=abc").unwrap_err();
+        assert_eq!(fields(e), (422, vec!["limit".to_string()]));
+    }
+}

@@ -1,0 +1,5 @@
+//! The `palermo` binary; everything lives in the library.
+
+fn main() -> std::process::ExitCode {
+    palermo::cli::main()
+}

@@ -1,0 +1,92 @@
+//! The `audit_events` table: who changed what and when, written in the write's own transaction.
+
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::auth::Caller;
+use crate::db::schema::audit_events;
+use crate::db::AnyConnection;
+use crate::timestamp::Timestamp;
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = audit_events)]
+struct NewAuditEvent<'a> {
+    occurred_at: String,
+    actor_id: Option<&'a str>,
+    actor_username: &'a str,
+    action: &'a str,
+    resource_type: &'a str,
+    resource_id: &'a str,
+    before: Option<String>,
+    after: Option<String>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = audit_events)]
+pub struct AuditEventRow {
+    pub id: i64,
+    pub occurred_at: String,
+    pub actor_id: Option<String>,
+    pub actor_username: String,
+    pub action: String,
+    pub resource_type: String,
+    pub resource_id: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// Who did it: a caller of the API, or the system itself (bootstrap, command line).
+#[derive(Debug, Clone, Copy)]
+pub enum Actor<'a> {
+    User(&'a Caller),
+    System(&'a str),
+}
+
+impl AuditEventRow {
+    /// Records one change; call inside the transaction that makes it.
+    pub fn record<B: Serialize, A: Serialize>(
+        conn: &mut AnyConnection,
+        actor: Actor<'_>,
+        action: &str,
+        resource_type: &str,
+        resource_id: &str,
+        before: Option<&B>,
+        after: Option<&A>,
+    ) -> QueryResult<()> {
+        let (actor_id, actor_username) = match actor {
+            Actor::User(c) => (Some(c.user_id.as_str()), c.username.as_str()),
+            Actor::System(name) => (None, name),
+        };
+        diesel::insert_into(audit_events::table)
+            .values(NewAuditEvent {
+                occurred_at: Timestamp::now().to_db(),
+                actor_id,
+                actor_username,
+                action,
+                resource_type,
+                resource_id,
+                before: before.map(to_json),
+                after: after.map(to_json),
+            })
+            .execute(conn)?;
+        Ok(())
+    }
+
+    /// Every event for one resource, oldest first.
+    pub fn for_resource(
+        conn: &mut AnyConnection,
+        resource_type: &str,
+        resource_id: &str,
+    ) -> QueryResult<Vec<Self>> {
+        audit_events::table
+            .filter(audit_events::resource_type.eq(resource_type.to_string()))
+            .filter(audit_events::resource_id.eq(resource_id.to_string()))
+            .order(audit_events::id)
+            .select(Self::as_select())
+            .load(conn)
+    }
+}
+
+fn to_json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "null".into())
+}

@@ -1,0 +1,6 @@
+//! Database rows, insert/update forms, and queries as associated functions, one module per table.
+
+pub mod audit_event;
+pub mod member_state;
+pub mod user;
+pub mod work_plan;

@@ -1,0 +1,164 @@
+//! The `work_plans`, `work_plan_sections`, `guidelines` and `mandates` tables.
+
+use diesel::prelude::*;
+
+use crate::db::schema::{guidelines, mandates, work_plan_sections, work_plans};
+use crate::db::AnyConnection;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = work_plans)]
+pub struct WorkPlanRow {
+    pub code: String,
+    pub title: String,
+    pub period_start: String,
+    pub period_end: String,
+    pub note: Option<String>,
+    /// JSON array of strings.
+    pub aims: String,
+    /// JSON array of strings.
+    pub principles: String,
+    pub version: i32,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = work_plan_sections)]
+pub struct SectionRow {
+    pub work_plan: String,
+    pub section_key: String,
+    pub title: String,
+    pub position: i32,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = guidelines)]
+pub struct GuidelineRow {
+    pub work_plan: String,
+    pub number: i32,
+    pub section: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = mandates)]
+pub struct MandateRow {
+    pub work_plan: String,
+    pub number: i32,
+    pub text: String,
+}
+
+impl WorkPlanRow {
+    pub fn list(
+        conn: &mut AnyConnection,
+        after: Option<&str>,
+        limit: i64,
+    ) -> QueryResult<Vec<Self>> {
+        let mut q = work_plans::table
+            .select(Self::as_select())
+            .order(work_plans::code)
+            .into_boxed();
+        if let Some(after) = after {
+            q = q.filter(work_plans::code.gt(after.to_string()));
+        }
+        q.limit(limit).load(conn)
+    }
+
+    pub fn find(conn: &mut AnyConnection, code: &str) -> QueryResult<Option<Self>> {
+        work_plans::table
+            .find(code)
+            .select(Self::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    /// Inserts a plan with its sections, guidelines and mandates (call inside a transaction).
+    pub fn insert_full(
+        conn: &mut AnyConnection,
+        plan: &WorkPlanRow,
+        sections: &[SectionRow],
+        guideline_rows: &[GuidelineRow],
+        mandate_rows: &[MandateRow],
+    ) -> QueryResult<()> {
+        diesel::insert_into(work_plans::table)
+            .values(plan)
+            .execute(conn)?;
+        for s in sections {
+            diesel::insert_into(work_plan_sections::table)
+                .values(s)
+                .execute(conn)?;
+        }
+        for g in guideline_rows {
+            diesel::insert_into(guidelines::table)
+                .values(g)
+                .execute(conn)?;
+        }
+        for m in mandate_rows {
+            diesel::insert_into(mandates::table)
+                .values(m)
+                .execute(conn)?;
+        }
+        Ok(())
+    }
+}
+
+impl SectionRow {
+    pub fn for_plan(conn: &mut AnyConnection, plan: &str) -> QueryResult<Vec<Self>> {
+        work_plan_sections::table
+            .filter(work_plan_sections::work_plan.eq(plan.to_string()))
+            .order(work_plan_sections::position)
+            .select(Self::as_select())
+            .load(conn)
+    }
+}
+
+impl GuidelineRow {
+    /// Guidelines of a plan ordered by number, optionally of one section, after `after`.
+    pub fn list(
+        conn: &mut AnyConnection,
+        plan: &str,
+        section: Option<&str>,
+        after: Option<i32>,
+        limit: i64,
+    ) -> QueryResult<Vec<Self>> {
+        let mut q = guidelines::table
+            .filter(guidelines::work_plan.eq(plan.to_string()))
+            .order(guidelines::number)
+            .select(Self::as_select())
+            .into_boxed();
+        if let Some(section) = section {
+            q = q.filter(guidelines::section.eq(section.to_string()));
+        }
+        if let Some(after) = after {
+            q = q.filter(guidelines::number.gt(after));
+        }
+        q.limit(limit).load(conn)
+    }
+
+    pub fn find(conn: &mut AnyConnection, plan: &str, number: i32) -> QueryResult<Option<Self>> {
+        guidelines::table
+            .find((plan.to_string(), number))
+            .select(Self::as_select())
+            .first(conn)
+            .optional()
+    }
+}
+
+impl MandateRow {
+    pub fn list(
+        conn: &mut AnyConnection,
+        plan: &str,
+        after: Option<i32>,
+        limit: i64,
+    ) -> QueryResult<Vec<Self>> {
+        let mut q = mandates::table
+            .filter(mandates::work_plan.eq(plan.to_string()))
+            .order(mandates::number)
+            .select(Self::as_select())
+            .into_boxed();
+        if let Some(after) = after {
+            q = q.filter(mandates::number.gt(after));
+        }
+        q.limit(limit).load(conn)
+    }
+}

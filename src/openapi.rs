@@ -1,0 +1,126 @@
+//! The OpenAPI document: the base (info, tags, shared components) plus a completion pass that
+//! adds the responses every operation shares, so no handler can forget them.
+
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::{OpenApi as OpenApiDoc, Ref, RefOr};
+use utoipa::{Modify, OpenApi};
+
+use crate::api::problems;
+use crate::error::{FieldError, Problem};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "palermo",
+        description = "System of record for the OAS Work Plan against Trafficking in Persons in the Western \
+Hemisphere: member states, the work plan's guidelines and mandates, national authorities, commitments, \
+training events and indicators.\n\nSign in with `POST /api/v1/auth/token`, then press **Authorize** and paste \
+the `access_token`. Roles: `admin` (OAS General Secretariat), `reporter` (one member state), `viewer` (read only).\n\n\
+Every error is an RFC 9457 `application/problem+json` document; validation problems list each invalid field \
+in `errors`. Lists are paginated with `limit` and an opaque `cursor`, and send a `Link: <...>; rel=\"next\"` \
+header while there is more.",
+        license(name = "MIT"),
+    ),
+    tags(
+        (name = "auth", description = "Sign-in and the caller's own account."),
+        (name = "users", description = "User accounts (admin only). Service accounts of member-state systems are ordinary users."),
+        (name = "member-states", description = "The 35 OAS member states (reference data, seeded)."),
+        (name = "work-plans", description = "Work plans with their aims, principles, sections, guidelines and mandates (WP2 seeded)."),
+        (name = "operations", description = "Health, metrics and the API description; no authentication."),
+    ),
+    components(
+        schemas(Problem, FieldError),
+        responses(
+            problems::BadRequest,
+            problems::Unauthorized,
+            problems::Forbidden,
+            problems::NotFound,
+            problems::Conflict,
+            problems::PreconditionFailed,
+            problems::PayloadTooLarge,
+            problems::UnsupportedMediaType,
+            problems::ValidationFailed,
+            problems::TooManyRequests,
+            problems::InternalError,
+            problems::Unavailable,
+        )
+    ),
+    modifiers(&BearerScheme)
+)]
+pub struct BaseDoc;
+
+struct BearerScheme;
+
+impl Modify for BearerScheme {
+    fn modify(&self, api: &mut OpenApiDoc) {
+        let components = api.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                utoipa::openapi::security::HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some("Access token from POST /api/v1/auth/token."))
+                    .build(),
+            ),
+        );
+        let _ = Http::new(HttpAuthScheme::Bearer);
+    }
+}
+
+/// Paths that need no token.
+fn is_public(path: &str) -> bool {
+    !path.starts_with("/api/v1/") || path == "/api/v1/auth/token"
+}
+
+fn response_ref(name: &str) -> RefOr<utoipa::openapi::Response> {
+    RefOr::Ref(Ref::from_response_name(name))
+}
+
+/// Adds the shared responses and security requirements to every operation.
+pub fn complete(mut api: OpenApiDoc) -> OpenApiDoc {
+    for (path, item) in api.paths.paths.iter_mut() {
+        let public = is_public(path);
+        let ops = [
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.patch,
+            &mut item.delete,
+        ];
+        for op in ops.into_iter().flatten() {
+            let responses = &mut op.responses.responses;
+            let mut add = |status: &str, name: &str| {
+                responses
+                    .entry(status.to_string())
+                    .or_insert_with(|| response_ref(name));
+            };
+            if !public {
+                add("401", "Unauthorized");
+            }
+            if op.request_body.is_some() {
+                add("400", "BadRequest");
+                add("413", "PayloadTooLarge");
+                add("415", "UnsupportedMediaType");
+                add("422", "ValidationFailed");
+            }
+            if op.parameters.as_ref().is_some_and(|p| !p.is_empty()) {
+                add("422", "ValidationFailed");
+            }
+            add("500", "InternalError");
+            if !public || path.starts_with("/api/v1/") {
+                add("503", "Unavailable");
+            }
+            if !public {
+                op.security = Some(vec![SecurityRequirement::new(
+                    "bearer",
+                    Vec::<String>::new(),
+                )]);
+            }
+            if op.operation_id.is_none() {
+                log::warn!("operation without id at {path}");
+            }
+        }
+    }
+    api
+}

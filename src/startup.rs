@@ -1,0 +1,226 @@
+//! Builds the application, for `main` and the tests alike: database, migrations, bootstrap admin,
+//! routes with their OpenAPI document, middleware, and the HTTP server on its listener.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Instant;
+
+use actix_cors::Cors;
+use actix_web::dev::{Server, Service};
+use actix_web::middleware::{Condition, ErrorHandlers, Logger};
+use actix_web::{http, web, App, HttpServer};
+use rand::RngCore;
+use utoipa::openapi::OpenApi as OpenApiDoc;
+use utoipa::OpenApi;
+use utoipa_actix_web::{scope, AppExt};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::api;
+use crate::auth::bootstrap::{self, Outcome};
+use crate::auth::token::MIN_SECRET_LEN;
+use crate::auth::{LoginThrottle, TokenService};
+use crate::config::Settings;
+use crate::db::{self, DatabaseUrl, Pool};
+use crate::extract::DEFAULT_BODY_LIMIT;
+use crate::fallback::{self, RouteTable};
+use crate::metrics::Metrics;
+use crate::openapi::{self, BaseDoc};
+use crate::state::AppState;
+
+/// Every documented route, registered once: the server and the spec both come from here.
+/// (A macro because the un-wrapped `App` type is not nameable.)
+macro_rules! routes {
+    () => {
+        App::new()
+            .into_utoipa_app()
+            .openapi(BaseDoc::openapi())
+            .service(scope::scope("/api/v1").configure(api::configure_v1))
+            .configure(api::configure_operations)
+    };
+}
+
+/// The OpenAPI document, generated from the handlers.
+pub fn openapi_document() -> OpenApiDoc {
+    openapi::complete(routes!().split_for_parts().1)
+}
+
+/// Opens the database and applies pending migrations.
+pub fn open_database(settings: &Settings) -> Result<(DatabaseUrl, Pool), String> {
+    let url = DatabaseUrl::parse(&settings.database_url)?;
+    let pool = db::pool::build(&url, settings.db_pool_size)?;
+    let mut conn = pool
+        .get()
+        .map_err(|e| format!("cannot open database {}: {e}", url.redacted()))?;
+    let applied = db::migrations::run_pending(&mut conn)
+        .map_err(|e| format!("migrations failed on {}: {e}", url.redacted()))?;
+    for name in applied {
+        log::info!("applied migration {name}");
+    }
+    Ok((url, pool))
+}
+
+/// A running palermo server.
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Opens the database, ensures an admin exists and binds the listener (port 0 = random).
+    pub fn build(settings: Settings) -> Result<Self, String> {
+        let (url, pool) = open_database(&settings)?;
+        log::info!("database: {} ({})", url.redacted(), url.backend_name());
+
+        let mut conn = pool.get().map_err(|e| format!("database: {e}"))?;
+        match bootstrap::ensure_admin(
+            &mut conn,
+            settings.admin_username.as_deref(),
+            settings.admin_password.as_deref(),
+        )? {
+            Outcome::AdminExists => {
+                if settings.admin_username.is_some() {
+                    log::info!("an admin exists; PALERMO_ADMIN_USERNAME/PALERMO_ADMIN_PASSWORD are not used");
+                }
+            }
+            Outcome::Created(name) => {
+                log::info!("created admin {name:?} from PALERMO_ADMIN_USERNAME")
+            }
+            Outcome::Generated { username, password } => {
+                announce_generated_admin(&username, &password)
+            }
+        }
+        drop(conn);
+
+        let secret = match &settings.jwt_secret {
+            Some(s) if s.len() >= MIN_SECRET_LEN => s.as_bytes().to_vec(),
+            Some(_) => {
+                return Err(format!(
+                    "PALERMO_JWT_SECRET must be at least {MIN_SECRET_LEN} bytes"
+                ))
+            }
+            None => {
+                log::warn!(
+                    "PALERMO_JWT_SECRET is not set: using a random per-process secret; every token dies when palermo restarts. \
+                     Set PALERMO_JWT_SECRET (at least {MIN_SECRET_LEN} bytes) in production."
+                );
+                let mut s = vec![0u8; 48];
+                rand::thread_rng().fill_bytes(&mut s);
+                s
+            }
+        };
+        let state = AppState {
+            pool,
+            tokens: TokenService::new(&secret, settings.token_ttl_seconds),
+            throttle: Arc::new(LoginThrottle::default()),
+            metrics: Arc::new(Metrics::default()),
+        };
+        let spec = openapi_document();
+        let table = RouteTable::from_openapi(&spec);
+        let cors_origins = settings.cors_origins.clone().unwrap_or_default();
+
+        let listener = TcpListener::bind(&settings.bind)
+            .map_err(|e| format!("cannot listen on {}: {e}", settings.bind))?;
+        let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+        let state = web::Data::new(state);
+        let table = web::Data::new(table);
+        let mut server = HttpServer::new(move || {
+            let (app, _) = routes!().split_for_parts();
+            let metrics = state.metrics.clone();
+            app.app_data(state.clone())
+                .app_data(table.clone())
+                .app_data(web::PayloadConfig::new(DEFAULT_BODY_LIMIT))
+                .service(
+                    SwaggerUi::new("/swagger-ui/{_:.*}")
+                        .url("/api-docs/openapi.json", spec.clone()),
+                )
+                .default_service(web::to(fallback::unmatched))
+                .wrap(Condition::new(
+                    !cors_origins.trim().is_empty(),
+                    cors(&cors_origins),
+                ))
+                .wrap(Logger::new("%a \"%r\" %s %b %Dms").exclude("/health/live"))
+                .wrap_fn(move |req, srv| {
+                    let start = Instant::now();
+                    let method = req.method().to_string();
+                    let metrics = metrics.clone();
+                    let fut = srv.call(req);
+                    async move {
+                        let res = fut.await?;
+                        let route = res
+                            .request()
+                            .match_pattern()
+                            .unwrap_or_else(|| "unmatched".into());
+                        metrics.observe(&method, &route, res.status().as_u16(), start.elapsed());
+                        Ok(res)
+                    }
+                })
+                .wrap(ErrorHandlers::new().default_handler(fallback::ensure_problem))
+        })
+        .shutdown_timeout(10)
+        .listen(listener)
+        .map_err(|e| format!("cannot serve on {}: {e}", settings.bind))?;
+        if let Some(n) = settings.workers {
+            server = server.workers(n.max(1));
+        }
+        log::info!(
+            "palermo listening on http://{} (Swagger UI at /swagger-ui/)",
+            settings.bind.replace(":0", &format!(":{port}"))
+        );
+        Ok(Self {
+            port,
+            server: server.run(),
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn cors(origins: &str) -> Cors {
+    let mut cors = Cors::default()
+        .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
+        .allowed_headers([
+            http::header::AUTHORIZATION,
+            http::header::CONTENT_TYPE,
+            http::header::IF_MATCH,
+            http::header::ACCEPT,
+            http::header::ACCEPT_LANGUAGE,
+            http::header::HeaderName::from_static("idempotency-key"),
+        ])
+        .expose_headers([
+            http::header::ETAG,
+            http::header::LOCATION,
+            http::header::LINK,
+            http::header::RETRY_AFTER,
+            http::header::CONTENT_LANGUAGE,
+        ])
+        .max_age(3600);
+    for origin in origins.split(',').map(str::trim).filter(|o| !o.is_empty()) {
+        cors = if origin == "*" {
+            cors.allow_any_origin()
+        } else {
+            cors.allowed_origin(origin)
+        };
+    }
+    cors
+}
+
+fn announce_generated_admin(username: &str, password: &str) {
+    // Printed once, to the terminal of whoever started the server, never to the log.
+    eprintln!(
+        "\n================================================================\n\
+         palermo: no admin existed, so one was created:\n\n\
+         \x20   username: {username}\n\
+         \x20   password: {password}\n\n\
+         This password is shown only now. Sign in with POST /api/v1/auth/token\n\
+         (or Authorize in Swagger UI), then change it with PUT /api/v1/me/password.\n\
+         To choose the first admin yourself, set PALERMO_ADMIN_USERNAME and\n\
+         PALERMO_ADMIN_PASSWORD on a fresh database, or run `palermo user create`.\n\
+         ================================================================\n"
+    );
+}
