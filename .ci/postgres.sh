@@ -21,7 +21,7 @@ PALERMO_PG_PASSWORD=palermo
 PALERMO_PG_DB=palermo
 PALERMO_PG_URL="postgres://${PALERMO_PG_USER}:${PALERMO_PG_PASSWORD}@${PALERMO_PG_HOST}:${PALERMO_PG_PORT}/${PALERMO_PG_DB}"
 
-_pg_log() { printf '[postgres] %s\n' "$*" >&2; }
+_pg_log() { printf '[postgres] %s\n' "$*"; }
 _pg_die() {
     printf '[postgres] FATAL: %s\n' "$*" >&2
     local log="/var/log/postgresql/postgresql-${PALERMO_PG_VERSION}-${PALERMO_PG_CLUSTER}.log"
@@ -132,8 +132,8 @@ _pg_start() {
         pg_ctlcluster "$PALERMO_PG_VERSION" "$PALERMO_PG_CLUSTER" start \
             || _pg_die "pg_ctlcluster ${PALERMO_PG_VERSION} ${PALERMO_PG_CLUSTER} start failed"
     fi
-    local i
-    for i in $(seq 1 30); do
+    local _
+    for _ in $(seq 1 30); do
         if pg_isready -q -h "$PALERMO_PG_HOST" -p "$PALERMO_PG_PORT" -t 2; then
             _pg_log "accepting connections on ${PALERMO_PG_HOST}:${PALERMO_PG_PORT}"
             return 0

@@ -10,7 +10,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(live).service(ready);
+    cfg.service(get_health_live).service(get_health_ready);
 }
 
 /// Health status.
@@ -27,7 +27,7 @@ pub struct Health {
 /// Liveness: the process is up and serving.
 #[utoipa::path(tag = "operations", responses((status = 200, description = "Alive", body = Health)))]
 #[get("/live")]
-pub async fn live() -> HttpResponse {
+pub async fn get_health_live() -> HttpResponse {
     HttpResponse::Ok().json(Health {
         status: "ok".into(),
         database: None,
@@ -43,7 +43,7 @@ pub async fn live() -> HttpResponse {
     )
 )]
 #[get("/ready")]
-pub async fn ready(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+pub async fn get_health_ready(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let backend = db::run(&state.pool, |conn| {
         let applied = db::migrations::all_applied(conn).map_err(|e| {
             log::warn!("readiness: {e}");

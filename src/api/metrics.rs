@@ -6,7 +6,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(metrics);
+    cfg.service(get_metrics);
 }
 
 /// Request counts and latency histograms by method, route and status (Prometheus text format 0.0.4).
@@ -16,7 +16,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         example = "palermo_http_requests_total{method=\"GET\",route=\"/api/v1/member-states\",status=\"200\"} 3\n"))
 )]
 #[get("/metrics")]
-pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+pub async fn get_metrics(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
         .body(state.metrics.render())

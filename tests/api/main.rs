@@ -1,0 +1,10 @@
+//! HTTP integration tests: one binary, one module per resource, every test against a real server.
+
+mod auth;
+mod errors;
+mod helpers;
+mod member_states;
+mod openapi;
+mod operations;
+mod users;
+mod work_plans;
