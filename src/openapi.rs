@@ -26,6 +26,7 @@ header while there is more.",
         (name = "users", description = "User accounts (admin only). Service accounts of member-state systems are ordinary users."),
         (name = "member-states", description = "The 35 OAS member states (reference data, seeded)."),
         (name = "work-plans", description = "Work plans with their aims, principles, sections, guidelines and mandates (WP2 seeded)."),
+        (name = "national-authorities", description = "The register of national authorities (mandates 8 and 9): points of contact, coordinating bodies and focal points of each member state."),
         (name = "operations", description = "Health, metrics and the API description; no authentication."),
     ),
     components(

@@ -5,6 +5,7 @@ pub mod health;
 pub mod me;
 pub mod member_states;
 pub mod metrics;
+pub mod national_authorities;
 pub mod problems;
 pub mod users;
 pub mod work_plans;
@@ -18,7 +19,8 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         .service(scope::scope("/me").configure(me::configure))
         .service(scope::scope("/users").configure(users::configure))
         .service(scope::scope("/member-states").configure(member_states::configure))
-        .service(scope::scope("/work-plans").configure(work_plans::configure));
+        .service(scope::scope("/work-plans").configure(work_plans::configure))
+        .service(scope::scope("/national-authorities").configure(national_authorities::configure));
 }
 
 /// Registers the operational routes (health, metrics).
@@ -52,5 +54,20 @@ pub fn check_if_match(if_match: Option<&str>, current: &str) -> Result<(), crate
         Err(crate::error::ApiError::precondition_failed(format!(
             "The resource has changed since you read it (current ETag {current}); reload it and retry."
         )))
+    }
+}
+
+/// Parses an `updated_since` query value (RFC 3339, any offset) into the stored form.
+pub fn updated_since(raw: Option<&str>) -> Result<Option<String>, crate::error::ApiError> {
+    match raw {
+        None => Ok(None),
+        Some(text) => crate::timestamp::Timestamp::parse(text)
+            .map(|t| Some(t.to_db()))
+            .ok_or_else(|| {
+                crate::error::ApiError::invalid(
+                    "updated_since",
+                    "must be an RFC 3339 timestamp such as 2026-01-31T00:00:00Z",
+                )
+            }),
     }
 }

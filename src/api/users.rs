@@ -88,19 +88,13 @@ pub struct NewUserRequest {
 pub struct UserPatch {
     pub role: Option<Role>,
     /// `null` clears it (for non-reporters).
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "crate::extract::nullable")]
     #[schema(value_type = Option<String>, example = "ARG", pattern = "^[A-Z]{3}$")]
     pub member_state: Option<Option<String>>,
     pub active: Option<bool>,
     /// A new password (reset by an administrator), at least 12 characters.
     #[schema(min_length = 12, max_length = 1024, format = Password)]
     pub password: Option<String>,
-}
-
-fn double_option<'de, D: serde::Deserializer<'de>>(
-    d: D,
-) -> Result<Option<Option<String>>, D::Error> {
-    Option::<String>::deserialize(d).map(Some)
 }
 
 /// Validates role and member state together: a reporter has exactly one existing member state.

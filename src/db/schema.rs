@@ -86,6 +86,62 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    national_authorities (id) {
+        id -> Text,
+        member_state -> Text,
+        role -> Text,
+        institution -> Text,
+        unit -> Nullable<Text>,
+        contact_name -> Nullable<Text>,
+        position_title -> Nullable<Text>,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        address -> Nullable<Text>,
+        website -> Nullable<Text>,
+        languages -> Text,
+        designated_on -> Nullable<Text>,
+        active -> Bool,
+        notes -> Nullable<Text>,
+        version -> Integer,
+        created_at -> Text,
+        updated_at -> Text,
+    }
+}
+
+diesel::table! {
+    commitments (id) {
+        id -> Text,
+        member_state -> Text,
+        work_plan -> Text,
+        guideline_number -> Integer,
+        status -> Text,
+        lead_institution -> Nullable<Text>,
+        actions -> Nullable<Text>,
+        target_date -> Nullable<Text>,
+        evidence_urls -> Text,
+        budget_allocated -> Nullable<Double>,
+        currency -> Nullable<Text>,
+        version -> Integer,
+        created_at -> Text,
+        updated_at -> Text,
+        deleted_at -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (user_id, idempotency_key) {
+        user_id -> Text,
+        idempotency_key -> Text,
+        request_hash -> Text,
+        status -> Integer,
+        location -> Nullable<Text>,
+        etag -> Nullable<Text>,
+        body -> Text,
+        created_at -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     member_states,
     work_plans,
@@ -94,4 +150,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     mandates,
     users,
     audit_events,
+    national_authorities,
+    commitments,
+    idempotency_keys,
 );

@@ -1,5 +1,6 @@
 //! Validated values: once constructed, always valid ("parse, don't validate").
 
+pub mod contact;
 mod member_state_code;
 mod password;
 mod role;

@@ -1,0 +1,166 @@
+//! CSV output for list endpoints: `Accept: text/csv` or `?format=csv`, a header row, every row
+//! of the filtered list (no `limit`), streamed page by page so memory stays flat.
+
+use actix_web::http::header;
+use actix_web::web::Bytes;
+use actix_web::{HttpRequest, HttpResponse};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use crate::db::{self, AnyConnection, Pool};
+use crate::error::{ApiError, ApiResult};
+
+/// Rows fetched per database round trip while streaming.
+const PAGE: i64 = 500;
+
+/// Response format of a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Json,
+    Csv,
+}
+
+/// True when the caller asked for CSV, by `?format=csv` or by `Accept: text/csv`.
+pub fn wanted(req: &HttpRequest, format: Option<Format>) -> bool {
+    match format {
+        Some(f) => f == Format::Csv,
+        None => req
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|a| a.split(',').any(|t| t.trim().starts_with("text/csv"))),
+    }
+}
+
+/// One CSV line (RFC 4180 quoting). Text that a spreadsheet would run as a formula is prefixed
+/// with `'` (CSV injection).
+pub fn line<S: AsRef<str>>(cells: &[S]) -> String {
+    let mut out = String::new();
+    for (i, cell) in cells.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let cell = cell.as_ref();
+        let guarded;
+        let cell = if cell.starts_with(['=', '+', '@', '\t', '\r'])
+            || (cell.starts_with('-') && cell.parse::<f64>().is_err())
+        {
+            guarded = format!("'{cell}");
+            guarded.as_str()
+        } else {
+            cell
+        };
+        if cell.contains([',', '"', '\n', '\r']) {
+            out.push('"');
+            out.push_str(&cell.replace('"', "\"\""));
+            out.push('"');
+        } else {
+            out.push_str(cell);
+        }
+    }
+    out.push_str("\r\n");
+    out
+}
+
+/// A streamed CSV response. `fetch(conn, after, n)` returns up to `n` rows after the keyset
+/// position `after`; `key` gives a row's position and `cells` its values.
+pub fn stream<R, K, F, KF, CF>(
+    pool: &Pool,
+    filename: &str,
+    headers: &'static [&'static str],
+    fetch: F,
+    key: KF,
+    cells: CF,
+) -> HttpResponse
+where
+    R: Send + 'static,
+    K: Clone + Send + 'static,
+    F: Fn(&mut AnyConnection, Option<K>, i64) -> ApiResult<Vec<R>> + Clone + Send + Sync + 'static,
+    KF: Fn(&R) -> K + Clone + Send + Sync + 'static,
+    CF: Fn(&R) -> Vec<String> + Clone + Send + Sync + 'static,
+{
+    struct State<K> {
+        after: Option<K>,
+        started: bool,
+        done: bool,
+    }
+    let pool = pool.clone();
+    let body = futures_util::stream::unfold(
+        State {
+            after: None,
+            started: false,
+            done: false,
+        },
+        move |mut st| {
+            let pool = pool.clone();
+            let fetch = fetch.clone();
+            let key = key.clone();
+            let cells = cells.clone();
+            async move {
+                if st.done {
+                    return None;
+                }
+                let mut chunk = String::new();
+                if !st.started {
+                    st.started = true;
+                    chunk.push_str(&line(headers));
+                }
+                let after = st.after.clone();
+                let rows = match db::run(&pool, move |conn| fetch(conn, after, PAGE)).await {
+                    Ok(rows) => rows,
+                    Err(e) => {
+                        log::error!("CSV stream aborted: {e}");
+                        st.done = true;
+                        return Some((Err(e), st));
+                    }
+                };
+                if (rows.len() as i64) < PAGE {
+                    st.done = true;
+                }
+                if let Some(last) = rows.last() {
+                    st.after = Some(key(last));
+                }
+                for r in &rows {
+                    chunk.push_str(&line(&cells(r)));
+                }
+                Some((Ok::<Bytes, ApiError>(Bytes::from(chunk)), st))
+            }
+        },
+    );
+    HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{filename}\""),
+        ))
+        .streaming(body)
+}
+
+/// Joins list cells with `;`.
+pub fn join(items: &[String]) -> String {
+    items.join(";")
+}
+
+/// An optional value as a cell.
+pub fn opt<T: ToString>(v: &Option<T>) -> String {
+    v.as_ref().map(ToString::to_string).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::line;
+
+    #[test]
+    fn quotes_and_guards_cells() {
+        assert_eq!(
+            line(&["a", "b,c", "say \"hi\""]),
+            "a,\"b,c\",\"say \"\"hi\"\"\"\r\n"
+        );
+        assert_eq!(
+            line(&["=HYPERLINK(\"x\")", "-12.5", "-x", "@sum"]),
+            "\"'=HYPERLINK(\"\"x\"\")\",-12.5,'-x,'@sum\r\n"
+        );
+        assert_eq!(line(&["line\nbreak"]), "\"line\nbreak\"\r\n");
+    }
+}

@@ -1,0 +1,55 @@
+//! Version history of a resource, read from the audit trail (each event keeps the full
+//! before/after snapshots, so every version can be shown with who made it and when).
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::models::audit_event::AuditEventRow;
+use crate::timestamp::Timestamp;
+
+/// One change to a resource.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HistoryEntry {
+    /// Position in the audit trail (increasing).
+    #[schema(example = 42)]
+    pub event_id: i64,
+    /// `create`, `update`, `deactivate`, `delete`, ...
+    #[schema(example = "update")]
+    pub action: String,
+    /// The resource's version after the change (`null` when it was deleted).
+    #[schema(example = 2)]
+    pub version: Option<i64>,
+    pub changed_at: Timestamp,
+    /// Username of who made the change.
+    #[schema(example = "arg-reporter")]
+    pub changed_by: String,
+    /// The resource before the change (`null` on creation).
+    #[schema(value_type = Option<Object>)]
+    pub before: Option<serde_json::Value>,
+    /// The resource after the change (`null` on deletion).
+    #[schema(value_type = Option<Object>)]
+    pub after: Option<serde_json::Value>,
+}
+
+impl From<AuditEventRow> for HistoryEntry {
+    fn from(e: AuditEventRow) -> Self {
+        let parse = |t: &Option<String>| {
+            t.as_deref()
+                .and_then(|s| serde_json::from_str::<serde_json::Value>(s).ok())
+        };
+        let before = parse(&e.before);
+        let after = parse(&e.after);
+        HistoryEntry {
+            event_id: e.id,
+            version: after
+                .as_ref()
+                .and_then(|a| a.get("version"))
+                .and_then(serde_json::Value::as_i64),
+            action: e.action,
+            changed_at: Timestamp::from_db(&e.occurred_at),
+            changed_by: e.actor_username,
+            before,
+            after,
+        }
+    }
+}

@@ -1,0 +1,141 @@
+//! The `national_authorities` table: the register of national authorities (mandates 8 and 9).
+
+use diesel::prelude::*;
+
+use crate::db::schema::national_authorities as na;
+use crate::db::AnyConnection;
+
+diesel::define_sql_function! {
+    /// SQL `lower()` on a nullable text column.
+    #[sql_name = "lower"]
+    fn lower_opt(x: diesel::sql_types::Nullable<diesel::sql_types::Text>) -> diesel::sql_types::Nullable<diesel::sql_types::Text>;
+}
+
+diesel::define_sql_function! {
+    /// SQL `lower()`.
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = na, treat_none_as_null = true)]
+pub struct NationalAuthorityRow {
+    pub id: String,
+    pub member_state: String,
+    pub role: String,
+    pub institution: String,
+    pub unit: Option<String>,
+    pub contact_name: Option<String>,
+    pub position_title: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub website: Option<String>,
+    /// JSON array of ISO 639-1 codes.
+    pub languages: String,
+    pub designated_on: Option<String>,
+    pub active: bool,
+    pub notes: Option<String>,
+    pub version: i32,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// Filters of the register list.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub member_state: Option<String>,
+    pub role: Option<String>,
+    pub active: Option<bool>,
+    /// Case-insensitive substring of institution, unit, contact name, position or email.
+    pub q: Option<String>,
+    pub updated_since: Option<String>,
+}
+
+/// `%` and `_` are literal in user searches.
+pub fn like_pattern(q: &str) -> String {
+    let escaped = q
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+impl NationalAuthorityRow {
+    pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<Self>> {
+        na::table
+            .find(id)
+            .select(Self::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    /// Up to `limit` entries matching `f`, ordered by id (creation order), after `after`.
+    pub fn list(
+        conn: &mut AnyConnection,
+        f: &Filter,
+        after: Option<&str>,
+        limit: i64,
+    ) -> QueryResult<Vec<Self>> {
+        let mut q = na::table
+            .select(Self::as_select())
+            .order(na::id)
+            .into_boxed();
+        if let Some(ms) = &f.member_state {
+            q = q.filter(na::member_state.eq(ms.clone()));
+        }
+        if let Some(role) = &f.role {
+            q = q.filter(na::role.eq(role.clone()));
+        }
+        if let Some(active) = f.active {
+            q = q.filter(na::active.eq(active));
+        }
+        if let Some(since) = &f.updated_since {
+            q = q.filter(na::updated_at.ge(since.clone()));
+        }
+        if let Some(text) = &f.q {
+            let p = like_pattern(text);
+            q = q.filter(
+                lower(na::institution)
+                    .like(p.clone())
+                    .escape('\\')
+                    .or(lower_opt(na::unit).like(p.clone()).escape('\\'))
+                    .or(lower_opt(na::contact_name).like(p.clone()).escape('\\'))
+                    .or(lower_opt(na::position_title).like(p.clone()).escape('\\'))
+                    .or(lower_opt(na::email).like(p).escape('\\')),
+            );
+        }
+        if let Some(after) = after {
+            q = q.filter(na::id.gt(after.to_string()));
+        }
+        q.limit(limit).load(conn)
+    }
+
+    /// Every active entry, for the published register.
+    pub fn all_active(conn: &mut AnyConnection) -> QueryResult<Vec<Self>> {
+        na::table
+            .filter(na::active.eq(true))
+            .order((na::member_state, na::id))
+            .select(Self::as_select())
+            .load(conn)
+    }
+
+    pub fn insert(&self, conn: &mut AnyConnection) -> QueryResult<()> {
+        diesel::insert_into(na::table)
+            .values(self)
+            .execute(conn)
+            .map(|_| ())
+    }
+
+    /// Writes `self` over the stored row if it is still at `expected_version`.
+    pub fn update(&self, conn: &mut AnyConnection, expected_version: i32) -> QueryResult<bool> {
+        let n = diesel::update(
+            na::table
+                .filter(na::id.eq(self.id.clone()))
+                .filter(na::version.eq(expected_version)),
+        )
+        .set(self)
+        .execute(conn)?;
+        Ok(n == 1)
+    }
+}
