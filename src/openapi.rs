@@ -27,6 +27,7 @@ header while there is more.",
         (name = "member-states", description = "The 35 OAS member states (reference data, seeded)."),
         (name = "work-plans", description = "Work plans with their aims, principles, sections, guidelines and mandates (WP2 seeded)."),
         (name = "national-authorities", description = "The register of national authorities (mandates 8 and 9): points of contact, coordinating bodies and focal points of each member state."),
+        (name = "commitments", description = "Guideline commitments: what each member state undertakes on each guideline of a work plan, and how far it has come."),
         (name = "operations", description = "Health, metrics and the API description; no authentication."),
     ),
     components(

@@ -18,6 +18,8 @@ use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_member_states).service(get_member_state);
+    // Commitments are addressed by their natural key under the member state.
+    crate::api::commitments::configure_by_member_state(cfg);
 }
 
 /// UN M49 subregion.

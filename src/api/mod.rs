@@ -1,12 +1,14 @@
 //! HTTP handlers, one module per resource, each with its request/response types and `configure`.
 
 pub mod auth;
+pub mod commitments;
 pub mod health;
 pub mod me;
 pub mod member_states;
 pub mod metrics;
 pub mod national_authorities;
 pub mod problems;
+pub mod register;
 pub mod users;
 pub mod work_plans;
 
@@ -20,7 +22,9 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         .service(scope::scope("/users").configure(users::configure))
         .service(scope::scope("/member-states").configure(member_states::configure))
         .service(scope::scope("/work-plans").configure(work_plans::configure))
-        .service(scope::scope("/national-authorities").configure(national_authorities::configure));
+        .service(scope::scope("/national-authorities").configure(national_authorities::configure))
+        .service(scope::scope("/commitments").configure(commitments::configure))
+        .service(scope::scope("/register").configure(register::configure));
 }
 
 /// Registers the operational routes (health, metrics).

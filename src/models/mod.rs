@@ -1,6 +1,7 @@
 //! Database rows, insert/update forms, and queries as associated functions, one module per table.
 
 pub mod audit_event;
+pub mod commitment;
 pub mod idempotency_key;
 pub mod member_state;
 pub mod national_authority;

@@ -25,6 +25,30 @@ pub struct TestApp {
     _dir: tempfile::TempDir,
 }
 
+impl Drop for TestApp {
+    /// Drops a test's PostgreSQL database so repeated runs do not pile them up.
+    fn drop(&mut self) {
+        let Some(base) = postgres_base_url() else {
+            return;
+        };
+        let Some(name) = self
+            .database_url
+            .rsplit('/')
+            .next()
+            .map(|n| n.split('?').next().unwrap_or(n).to_string())
+        else {
+            return;
+        };
+        if !name.starts_with("palermo_test_") {
+            return;
+        }
+        if let Ok(mut conn) = diesel::PgConnection::establish(&base) {
+            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&mut conn);
+        }
+    }
+}
+
 /// Which backend the suite runs on.
 pub fn postgres_base_url() -> Option<String> {
     std::env::var("PALERMO_TEST_DATABASE_URL")

@@ -1,10 +1,13 @@
 //! HTTP integration tests: one binary, one module per resource, every test against a real server.
 
 mod auth;
+mod commitments;
 mod errors;
 mod helpers;
 mod member_states;
+mod national_authorities;
 mod openapi;
 mod operations;
+mod register;
 mod users;
 mod work_plans;

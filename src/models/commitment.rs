@@ -1,0 +1,140 @@
+//! The `commitments` table: a member state's undertaking on one guideline of a work plan.
+
+use diesel::prelude::*;
+
+use crate::db::schema::{commitments as c, guidelines};
+use crate::db::AnyConnection;
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = c, treat_none_as_null = true)]
+pub struct CommitmentRow {
+    pub id: String,
+    pub member_state: String,
+    pub work_plan: String,
+    pub guideline_number: i32,
+    pub status: String,
+    pub lead_institution: Option<String>,
+    pub actions: Option<String>,
+    pub target_date: Option<String>,
+    /// JSON array of URLs.
+    pub evidence_urls: String,
+    pub budget_allocated: Option<f64>,
+    pub currency: Option<String>,
+    pub version: i32,
+    pub created_at: String,
+    pub updated_at: String,
+    pub deleted_at: Option<String>,
+}
+
+/// Filters of the commitment list.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub member_state: Option<String>,
+    pub work_plan: Option<String>,
+    /// Section key; needs `work_plan`.
+    pub section: Option<String>,
+    pub guideline: Option<i32>,
+    pub status: Option<String>,
+    pub updated_since: Option<String>,
+    pub include_deleted: bool,
+}
+
+/// Keyset position: (member_state, work_plan, guideline_number).
+pub type Key = (String, String, i32);
+
+impl CommitmentRow {
+    pub fn key(&self) -> Key {
+        (
+            self.member_state.clone(),
+            self.work_plan.clone(),
+            self.guideline_number,
+        )
+    }
+
+    /// The commitment of a state on a guideline, deleted or not.
+    pub fn find(
+        conn: &mut AnyConnection,
+        member_state: &str,
+        work_plan: &str,
+        number: i32,
+    ) -> QueryResult<Option<Self>> {
+        c::table
+            .filter(c::member_state.eq(member_state.to_string()))
+            .filter(c::work_plan.eq(work_plan.to_string()))
+            .filter(c::guideline_number.eq(number))
+            .select(Self::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    /// Up to `limit` commitments ordered by member state, work plan and guideline, after `after`.
+    pub fn list(
+        conn: &mut AnyConnection,
+        f: &Filter,
+        after: Option<&Key>,
+        limit: i64,
+    ) -> QueryResult<Vec<Self>> {
+        let mut q = c::table
+            .select(Self::as_select())
+            .order((c::member_state, c::work_plan, c::guideline_number))
+            .into_boxed();
+        if let Some(v) = &f.member_state {
+            q = q.filter(c::member_state.eq(v.clone()));
+        }
+        if let Some(v) = &f.work_plan {
+            q = q.filter(c::work_plan.eq(v.clone()));
+            if let Some(section) = &f.section {
+                let numbers = guidelines::table
+                    .filter(guidelines::work_plan.eq(v.clone()))
+                    .filter(guidelines::section.eq(section.clone()))
+                    .select(guidelines::number);
+                q = q.filter(c::guideline_number.eq_any(numbers));
+            }
+        }
+        if let Some(v) = f.guideline {
+            q = q.filter(c::guideline_number.eq(v));
+        }
+        if let Some(v) = &f.status {
+            q = q.filter(c::status.eq(v.clone()));
+        }
+        if let Some(v) = &f.updated_since {
+            q = q.filter(c::updated_at.ge(v.clone()));
+        }
+        if !f.include_deleted {
+            q = q.filter(c::deleted_at.is_null());
+        }
+        if let Some((ms, wp, n)) = after {
+            q = q.filter(
+                c::member_state
+                    .gt(ms.clone())
+                    .or(c::member_state
+                        .eq(ms.clone())
+                        .and(c::work_plan.gt(wp.clone())))
+                    .or(c::member_state
+                        .eq(ms.clone())
+                        .and(c::work_plan.eq(wp.clone()))
+                        .and(c::guideline_number.gt(*n))),
+            );
+        }
+        q.limit(limit).load(conn)
+    }
+
+    pub fn insert(&self, conn: &mut AnyConnection) -> QueryResult<()> {
+        diesel::insert_into(c::table)
+            .values(self)
+            .execute(conn)
+            .map(|_| ())
+    }
+
+    /// Writes `self` over the stored row if it is still at `expected_version`.
+    pub fn update(&self, conn: &mut AnyConnection, expected_version: i32) -> QueryResult<bool> {
+        let n = diesel::update(
+            c::table
+                .filter(c::id.eq(self.id.clone()))
+                .filter(c::version.eq(expected_version)),
+        )
+        .set(self)
+        .execute(conn)?;
+        Ok(n == 1)
+    }
+}
