@@ -208,6 +208,17 @@ fn json_pointer(path: &serde_path_to_error::Path) -> String {
     out
 }
 
+/// 422 naming `name` when a query parameter is longer than `max` characters.
+pub fn bounded(name: &str, value: Option<&str>, max: usize) -> Result<(), ApiError> {
+    match value {
+        Some(v) if v.chars().count() > max => Err(ApiError::invalid(
+            name,
+            format!("must be at most {max} characters"),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// For PATCH bodies: distinguishes an absent field (`None`) from an explicit `null` (`Some(None)`).
 /// Use with `#[serde(default, deserialize_with = "crate::extract::nullable")]`.
 pub fn nullable<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>

@@ -13,7 +13,7 @@ use crate::csv;
 use crate::db::{self, pool::write_transaction, AnyConnection};
 use crate::domain::{contact, MemberStateCode};
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::extract::{JsonBody, QueryParams};
+use crate::extract::{bounded, JsonBody, QueryParams};
 use crate::history::HistoryEntry;
 use crate::models::audit_event::{Actor, AuditEventRow};
 use crate::models::commitment::{CommitmentRow, Filter, Key};
@@ -609,6 +609,7 @@ pub struct CommitmentListParams {
     /// Also list deleted commitments, as tombstones with `deleted_at`.
     pub include_deleted: Option<bool>,
     /// `csv` for a CSV download of every matching commitment (same as `Accept: text/csv`).
+    #[param(inline)]
     pub format: Option<csv::Format>,
     /// Items per page, 1 to 1000 (default 50).
     #[param(minimum = 1, maximum = 1000)]
@@ -677,6 +678,9 @@ pub async fn list_commitments(
     if let Some(ms) = &q.member_state {
         MemberStateCode::parse(ms).map_err(|m| ApiError::invalid("member_state", m))?;
     }
+    bounded("work_plan", q.work_plan.as_deref(), 16)?;
+    bounded("section", q.section.as_deref(), 32)?;
+    bounded("guideline", q.guideline.as_deref(), 24)?;
     if q.section.is_some() && q.work_plan.is_none() {
         return Err(ApiError::invalid(
             "section",
@@ -726,6 +730,9 @@ pub async fn list_commitments(
         limit: q.limit,
         cursor: q.cursor,
     };
+    let limit = page.limit()?;
+    // Validated for CSV too, though CSV streams everything and ignores them.
+    let after: Option<Key> = page.after(KIND)?;
     if csv::wanted(&req, q.format) {
         return Ok(csv::stream(
             &state.pool,
@@ -738,8 +745,6 @@ pub async fn list_commitments(
             csv_cells,
         ));
     }
-    let limit = page.limit()?;
-    let after: Option<Key> = page.after(KIND)?;
     let rows = db::run(&state.pool, move |conn| {
         Ok(CommitmentRow::list(
             conn,

@@ -12,7 +12,7 @@ use crate::csv;
 use crate::db::{self, pool::write_transaction, AnyConnection};
 use crate::domain::{contact, MemberStateCode};
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::extract::{JsonBody, QueryParams};
+use crate::extract::{bounded, JsonBody, QueryParams};
 use crate::history::HistoryEntry;
 use crate::idempotency::{self, Created};
 use crate::models::audit_event::{Actor, AuditEventRow};
@@ -369,6 +369,7 @@ pub struct NationalAuthorityListParams {
     #[param(example = "2026-01-01T00:00:00Z")]
     pub updated_since: Option<String>,
     /// `csv` for a CSV download of every matching entry (same as `Accept: text/csv`).
+    #[param(inline)]
     pub format: Option<csv::Format>,
     /// Items per page, 1 to 1000 (default 50).
     #[param(minimum = 1, maximum = 1000)]
@@ -442,9 +443,7 @@ pub async fn list_national_authorities(
     if let Some(ms) = &q.member_state {
         MemberStateCode::parse(ms).map_err(|m| ApiError::invalid("member_state", m))?;
     }
-    if q.q.as_ref().is_some_and(|t| t.chars().count() > 200) {
-        return Err(ApiError::invalid("q", "must be at most 200 characters"));
-    }
+    bounded("q", q.q.as_deref(), 200)?;
     let filter = Filter {
         member_state: q.member_state,
         role: q.role.map(|r| r.as_str().to_string()),
@@ -456,6 +455,9 @@ pub async fn list_national_authorities(
         limit: q.limit,
         cursor: q.cursor,
     };
+    let limit = page.limit()?;
+    // Validated for CSV too, though CSV streams everything and ignores them.
+    let after: Option<String> = page.after(KIND)?;
     if csv::wanted(&req, q.format) {
         return Ok(csv::stream(
             &state.pool,
@@ -473,8 +475,6 @@ pub async fn list_national_authorities(
             |r| csv_cells(&NationalAuthority::from(r)),
         ));
     }
-    let limit = page.limit()?;
-    let after: Option<String> = page.after(KIND)?;
     let rows = db::run(&state.pool, move |conn| {
         Ok(NationalAuthorityRow::list(
             conn,

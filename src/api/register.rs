@@ -63,6 +63,7 @@ pub struct RegisterParams {
     /// Only states of this subregion.
     pub subregion: Option<Subregion>,
     /// `csv` for one row per authority (and one row for each state with none).
+    #[param(inline)]
     pub format: Option<csv::Format>,
 }
 

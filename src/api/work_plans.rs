@@ -13,7 +13,7 @@ use crate::api::etag;
 use crate::auth::Caller;
 use crate::db::{self, pool::write_transaction};
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::extract::{JsonBody, QueryParams};
+use crate::extract::{bounded, JsonBody, QueryParams};
 use crate::models::audit_event::{Actor, AuditEventRow};
 use crate::models::work_plan::{GuidelineRow, MandateRow, SectionRow, WorkPlanRow};
 use crate::pagination::{Page, PageParams};
@@ -281,6 +281,7 @@ pub async fn list_guidelines(
 ) -> ApiResult<HttpResponse> {
     let code = plan_path(&code)?;
     let q = query.0;
+    bounded("section", q.section.as_deref(), 32)?;
     let page = PageParams {
         limit: q.limit,
         cursor: q.cursor,
