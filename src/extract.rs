@@ -107,7 +107,13 @@ pub fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             Category::Syntax | Category::Eof | Category::Io => {
                 ApiError::malformed_body(format!("The request body is not valid JSON: {inner}."))
             }
-            Category::Data => field_error(&pointer, &strip_position(&inner.to_string()), '/'),
+            // A shape error seen before a later syntax error: the document is still malformed.
+            Category::Data => match serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
+                Err(syntax) => ApiError::malformed_body(format!(
+                    "The request body is not valid JSON: {syntax}."
+                )),
+                Ok(_) => field_error(&pointer, &strip_position(&inner.to_string()), '/'),
+            },
         }
     })?;
     de.end().map_err(|e| {

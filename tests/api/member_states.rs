@@ -188,7 +188,10 @@ async fn limit_10_pages_through_all_35_exactly_once_by_cursor_and_by_link() {
         let page = json_ok(res, &path).await;
         seen.extend(codes(items(&page)));
     }
-    assert_eq!(seen, want, "Link pagination sees every state once, in order");
+    assert_eq!(
+        seen, want,
+        "Link pagination sees every state once, in order"
+    );
 }
 
 #[tokio::test]
@@ -256,7 +259,12 @@ async fn subregion_filter_returns_only_that_subregion() {
     let app = spawn_app().await;
     let token = app.viewer().await;
     let want = fixture();
-    for subregion in ["caribbean", "south_america", "central_america", "north_america"] {
+    for subregion in [
+        "caribbean",
+        "south_america",
+        "central_america",
+        "north_america",
+    ] {
         let expected: Vec<Value> = want
             .iter()
             .filter(|s| s["subregion"] == subregion)
