@@ -16,23 +16,20 @@ use crate::error::{ApiError, FieldError};
 /// Default largest accepted JSON body, in bytes.
 pub const DEFAULT_BODY_LIMIT: usize = 256 * 1024;
 
-/// Largest accepted body for the routes it is registered on (`app_data(BodyLimit(n))`).
-#[derive(Debug, Clone, Copy)]
-pub struct BodyLimit(pub usize);
+/// Largest body any route accepts (the batch import); the payload reader stops there.
+pub const MAX_BODY_LIMIT: usize = 16 * 1024 * 1024;
 
-/// A JSON request body decoded into `T`.
+/// A JSON request body decoded into `T`, at most `LIMIT` bytes.
 #[derive(Debug)]
-pub struct JsonBody<T>(pub T);
+pub struct JsonBody<T, const LIMIT: usize = DEFAULT_BODY_LIMIT>(pub T);
 
-impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
+impl<T: DeserializeOwned + 'static, const LIMIT: usize> FromRequest for JsonBody<T, LIMIT> {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let content_type_ok = is_json_content_type(req);
-        let limit = req
-            .app_data::<BodyLimit>()
-            .map_or(DEFAULT_BODY_LIMIT, |l| l.0);
+        let limit = LIMIT;
         let declared = req
             .headers()
             .get(header::CONTENT_LENGTH)

@@ -13,6 +13,7 @@ pub mod extract;
 pub mod fallback;
 pub mod history;
 pub mod idempotency;
+pub mod indicator_import;
 pub mod language;
 pub mod metrics;
 pub mod models;

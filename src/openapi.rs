@@ -28,6 +28,8 @@ header while there is more.",
         (name = "work-plans", description = "Work plans with their aims, principles, sections, guidelines and mandates (WP2 seeded)."),
         (name = "national-authorities", description = "The register of national authorities (mandates 8 and 9): points of contact, coordinating bodies and focal points of each member state."),
         (name = "commitments", description = "Guideline commitments: what each member state undertakes on each guideline of a work plan, and how far it has come."),
+        (name = "indicators", description = "Dimensions, code lists and the indicator catalog. The catalog starts with a starter set: the OAS Table of Indicators (CSH/GT/RTP-3/14 add. 1) named by mandate 10 is not available, so the starter indicators follow SDG indicator 16.2.2, the UNODC Global Report on Trafficking in Persons data and the work plan's guidelines."),
+        (name = "indicator-values", description = "Indicator values reported by member states (mandate 10): batch import, filtered reads, CSV."),
         (name = "operations", description = "Health, metrics and the API description; no authentication."),
     ),
     components(

@@ -21,7 +21,7 @@ use crate::auth::token::MIN_SECRET_LEN;
 use crate::auth::{LoginThrottle, TokenService};
 use crate::config::Settings;
 use crate::db::{self, DatabaseUrl, Pool};
-use crate::extract::DEFAULT_BODY_LIMIT;
+use crate::extract::MAX_BODY_LIMIT;
 use crate::fallback::{self, RouteTable};
 use crate::metrics::Metrics;
 use crate::openapi::{self, BaseDoc};
@@ -128,7 +128,7 @@ impl Application {
             let metrics = state.metrics.clone();
             app.app_data(state.clone())
                 .app_data(table.clone())
-                .app_data(web::PayloadConfig::new(DEFAULT_BODY_LIMIT))
+                .app_data(web::PayloadConfig::new(MAX_BODY_LIMIT))
                 .service(
                     SwaggerUi::new("/swagger-ui/{_:.*}")
                         .url("/api-docs/openapi.json", spec.clone()),

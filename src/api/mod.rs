@@ -3,6 +3,8 @@
 pub mod auth;
 pub mod commitments;
 pub mod health;
+pub mod indicator_values;
+pub mod indicators;
 pub mod me;
 pub mod member_states;
 pub mod metrics;
@@ -24,7 +26,10 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         .service(scope::scope("/work-plans").configure(work_plans::configure))
         .service(scope::scope("/national-authorities").configure(national_authorities::configure))
         .service(scope::scope("/commitments").configure(commitments::configure))
-        .service(scope::scope("/register").configure(register::configure));
+        .service(scope::scope("/register").configure(register::configure))
+        .service(scope::scope("/dimensions").configure(indicators::configure_dimensions))
+        .service(scope::scope("/indicators").configure(indicators::configure))
+        .service(scope::scope("/indicator-values").configure(indicator_values::configure));
 }
 
 /// Registers the operational routes (health, metrics).

@@ -442,6 +442,14 @@ fn text_ok(errors: &mut Vec<FieldError>, field: String, value: &str, max: usize)
     }
 }
 
+/// A date written exactly `YYYY-MM-DD` (chrono alone also takes `2021-1-1`, ` 2021-01-01`, `+2021-01-01`).
+fn strict_date(raw: &str) -> Result<NaiveDate, ()> {
+    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+        .ok()
+        .filter(|d| d.format("%Y-%m-%d").to_string() == raw)
+        .ok_or(())
+}
+
 impl NewWorkPlan {
     fn validate(&self) -> Result<(), ApiError> {
         let mut e = Vec::new();
@@ -457,8 +465,8 @@ impl NewWorkPlan {
             ));
         }
         text_ok(&mut e, "/title".into(), &self.title, 500);
-        let start = NaiveDate::parse_from_str(&self.period_start, "%Y-%m-%d");
-        let end = NaiveDate::parse_from_str(&self.period_end, "%Y-%m-%d");
+        let start = strict_date(&self.period_start);
+        let end = strict_date(&self.period_end);
         if start.is_err() {
             e.push(FieldError::new(
                 "/period_start",

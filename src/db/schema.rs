@@ -142,6 +142,57 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    dimensions (code) {
+        code -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    dimension_codes (dimension, code) {
+        dimension -> Text,
+        code -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    indicators (code) {
+        code -> Text,
+        name -> Text,
+        description -> Text,
+        value_type -> Text,
+        unit -> Nullable<Text>,
+        periodicity -> Text,
+        dimensions -> Text,
+        guidelines -> Text,
+        reference_list -> Text,
+        version -> Integer,
+        created_at -> Text,
+        updated_at -> Text,
+    }
+}
+
+diesel::table! {
+    indicator_values (id) {
+        id -> Text,
+        indicator -> Text,
+        member_state -> Text,
+        period -> Text,
+        disaggregation -> Text,
+        value -> Nullable<Text>,
+        flag -> Nullable<Text>,
+        comment -> Nullable<Text>,
+        source -> Nullable<Text>,
+        reported_by -> Text,
+        version -> Integer,
+        created_at -> Text,
+        updated_at -> Text,
+        deleted_at -> Nullable<Text>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     member_states,
     work_plans,
@@ -153,4 +204,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     national_authorities,
     commitments,
     idempotency_keys,
+    dimensions,
+    dimension_codes,
+    indicators,
+    indicator_values,
 );

@@ -1,12 +1,16 @@
 //! Validated values: once constructed, always valid ("parse, don't validate").
 
 pub mod contact;
+mod disaggregation;
 mod member_state_code;
 mod password;
+mod period;
 mod role;
 mod username;
 
+pub use disaggregation::Disaggregation;
 pub use member_state_code::MemberStateCode;
 pub use password::Password;
+pub use period::{Period, Periodicity};
 pub use role::Role;
 pub use username::Username;

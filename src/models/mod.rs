@@ -3,6 +3,8 @@
 pub mod audit_event;
 pub mod commitment;
 pub mod idempotency_key;
+pub mod indicator;
+pub mod indicator_value;
 pub mod member_state;
 pub mod national_authority;
 pub mod user;

@@ -423,7 +423,19 @@ async fn invalid_new_work_plans_are_422_naming_the_field() {
     let mut unknown = wp3();
     unknown["guidelines"][1]["colour"] = json!("red");
 
-    let cases = [
+    let mut sloppy = Vec::new();
+    for date in [
+        "2021-1-1",
+        " 2021-01-01",
+        "+2021-01-01",
+        "2021-01-01T00:00:00Z",
+        "01/02/2021",
+    ] {
+        let mut body = wp3();
+        body["period_start"] = json!(date);
+        sloppy.push(body);
+    }
+    let mut cases = vec![
         ("undeclared section", undeclared, "/guidelines/0/section"),
         ("period_end before period_start", reversed, "/period_end"),
         ("impossible date", impossible, "/period_start"),
@@ -431,6 +443,9 @@ async fn invalid_new_work_plans_are_422_naming_the_field() {
         ("no guidelines", no_guidelines, "/guidelines"),
         ("unknown guideline field", unknown, "/guidelines/1/colour"),
     ];
+    for body in sloppy {
+        cases.push(("date not written YYYY-MM-DD", body, "/period_start"));
+    }
     for (what, body, field) in cases {
         let res = app.send_json(Method::POST, BASE, Some(&token), &body).await;
         let problem = assert_problem(res, 422).await;
@@ -459,5 +474,46 @@ async fn invalid_new_work_plans_are_422_naming_the_field() {
         app.audit_count("work_plan", "WP3"),
         0,
         "no invalid plan was recorded"
+    );
+}
+
+#[tokio::test]
+async fn concurrent_creations_of_one_plan_make_exactly_one() {
+    let app = spawn_app().await;
+    let handles: Vec<_> = (0..6)
+        .map(|_| {
+            let request = app
+                .request(Method::POST, BASE, Some(&app.admin_token))
+                .json(&wp3());
+            tokio::spawn(async move { request.send().await.expect("request") })
+        })
+        .collect();
+    let mut created = 0;
+    for handle in handles {
+        let res = handle.await.expect("request task");
+        match res.status().as_u16() {
+            201 => created += 1,
+            409 => {
+                assert_problem(res, 409).await;
+            }
+            other => panic!("a racing creation answered {other}"),
+        }
+    }
+    assert_eq!(created, 1, "exactly one racing creation wins");
+    assert_eq!(
+        app.audit_count("work_plan", "WP3"),
+        1,
+        "one audit event for the one creation"
+    );
+    let page: Value = app
+        .get("/api/v1/work-plans/WP3/guidelines", &app.admin_token)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        list(&page, "items").len(),
+        3,
+        "the winner's guidelines, once: {page}"
     );
 }

@@ -1,0 +1,3 @@
+DELETE FROM indicators;
+DELETE FROM dimension_codes;
+DELETE FROM dimensions;

@@ -1,0 +1,4 @@
+DROP TABLE indicator_values;
+DROP TABLE indicators;
+DROP TABLE dimension_codes;
+DROP TABLE dimensions;

@@ -1,0 +1,79 @@
+//! A disaggregation: which dimension codes a value is broken down by, in canonical form
+//! (dimensions sorted, `dimension=code` pairs joined by `;`, the total is the empty string), so
+//! the same breakdown in any key order is one natural key.
+
+use std::collections::BTreeMap;
+
+/// A canonical disaggregation.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Disaggregation(BTreeMap<String, String>);
+
+impl Disaggregation {
+    pub fn new(pairs: BTreeMap<String, String>) -> Self {
+        Self(pairs)
+    }
+
+    /// The stored form: `age_group=child;sex=female` (`""` for the total).
+    pub fn canonical(&self) -> String {
+        self.0
+            .iter()
+            .map(|(d, c)| format!("{d}={c}"))
+            .collect::<Vec<_>>()
+            .join(";")
+    }
+
+    /// Reads the stored form.
+    pub fn from_canonical(text: &str) -> Self {
+        Self(
+            text.split(';')
+                .filter(|p| !p.is_empty())
+                .filter_map(|p| {
+                    p.split_once('=')
+                        .map(|(d, c)| (d.to_string(), c.to_string()))
+                })
+                .collect(),
+        )
+    }
+
+    pub fn pairs(&self) -> &BTreeMap<String, String> {
+        &self.0
+    }
+
+    pub fn get(&self, dimension: &str) -> Option<&str> {
+        self.0.get(dimension).map(String::as_str)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_order_does_not_matter() {
+        let a: BTreeMap<_, _> = [
+            ("sex".to_string(), "female".to_string()),
+            ("age_group".into(), "child".into()),
+        ]
+        .into();
+        let b: BTreeMap<_, _> = [
+            ("age_group".to_string(), "child".to_string()),
+            ("sex".into(), "female".into()),
+        ]
+        .into();
+        assert_eq!(
+            Disaggregation::new(a.clone()).canonical(),
+            "age_group=child;sex=female"
+        );
+        assert_eq!(
+            Disaggregation::new(a).canonical(),
+            Disaggregation::new(b).canonical()
+        );
+        assert_eq!(Disaggregation::default().canonical(), "");
+        let round = Disaggregation::from_canonical("age_group=child;sex=female");
+        assert_eq!(round.get("sex"), Some("female"));
+        assert_eq!(
+            Disaggregation::from_canonical(""),
+            Disaggregation::default()
+        );
+    }
+}

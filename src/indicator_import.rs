@@ -1,0 +1,531 @@
+//! The batch import of indicator values: each row validated against its indicator (type, period
+//! form, allowed dimensions, code lists, member state, scope), then compared with what is stored
+//! and written in one transaction: created, updated, or unchanged when identical.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::ToSchema;
+
+use crate::auth::Caller;
+use crate::db::AnyConnection;
+use crate::domain::{contact, Disaggregation, Period, Periodicity};
+use crate::error::ApiError;
+use crate::models::audit_event::{Actor, AuditEventRow};
+use crate::models::indicator::{code_lists, IndicatorRow};
+use crate::models::indicator_value::IndicatorValueRow;
+use crate::models::member_state::MemberStateRow;
+use crate::timestamp::Timestamp;
+
+/// Most values accepted in one batch.
+pub const MAX_VALUES: usize = 10_000;
+pub const FLAGS: [&str; 4] = [
+    "provisional",
+    "estimated",
+    "below_threshold",
+    "confidential",
+];
+
+/// What a value must be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueType {
+    Count,
+    Number,
+    Percent,
+    Boolean,
+    Text,
+}
+
+impl ValueType {
+    pub fn from_db(s: &str) -> Option<Self> {
+        Some(match s {
+            "count" => Self::Count,
+            "number" => Self::Number,
+            "percent" => Self::Percent,
+            "boolean" => Self::Boolean,
+            "text" => Self::Text,
+            _ => return None,
+        })
+    }
+
+    /// The canonical JSON text of a valid value, or the error (code, message).
+    pub fn canonical(self, v: &Value) -> Result<String, (&'static str, String)> {
+        let wrong = |what: &str| ("invalid_value", format!("must be {what}"));
+        match self {
+            Self::Count => match v.as_u64() {
+                Some(n) => Ok(n.to_string()),
+                None if v.as_i64().is_some() => {
+                    Err(("value_out_of_range", "a count cannot be negative".into()))
+                }
+                None => Err(wrong("a non-negative integer (count)")),
+            },
+            Self::Number | Self::Percent => {
+                let x = v
+                    .as_f64()
+                    .filter(|_| v.is_number())
+                    .ok_or_else(|| wrong("a number"))?;
+                if self == Self::Percent && !(0.0..=100.0).contains(&x) {
+                    return Err((
+                        "value_out_of_range",
+                        "a percent must be between 0 and 100".into(),
+                    ));
+                }
+                if !x.is_finite() || x.abs() > 1e15 {
+                    return Err((
+                        "value_out_of_range",
+                        "must be between -10^15 and 10^15".into(),
+                    ));
+                }
+                Ok(match v.as_i64() {
+                    Some(i) => i.to_string(),
+                    None => serde_json::Number::from_f64(x)
+                        .map_or_else(|| x.to_string(), |n| n.to_string()),
+                })
+            }
+            Self::Boolean => v
+                .as_bool()
+                .map(|b| b.to_string())
+                .ok_or_else(|| wrong("true or false")),
+            Self::Text => {
+                let s = v.as_str().ok_or_else(|| wrong("a string"))?;
+                contact::text(s, 2000).map_err(|m| ("invalid_value", m))?;
+                Ok(Value::String(s.to_string()).to_string())
+            }
+        }
+    }
+}
+
+/// An indicator as the importer needs it.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    pub value_type: ValueType,
+    pub periodicity: Periodicity,
+    pub dimensions: HashSet<String>,
+}
+
+/// The catalog, member states and code lists, loaded once per batch.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    pub indicators: HashMap<String, Spec>,
+    pub codes: HashMap<String, HashSet<String>>,
+    pub states: HashSet<String>,
+}
+
+impl Catalog {
+    pub fn load(conn: &mut AnyConnection) -> Result<Self, ApiError> {
+        let mut indicators = HashMap::new();
+        for r in IndicatorRow::all(conn)? {
+            let (Some(value_type), Some(periodicity)) = (
+                ValueType::from_db(&r.value_type),
+                Periodicity::from_db(&r.periodicity),
+            ) else {
+                continue;
+            };
+            let dimensions = r.dimension_list().into_iter().collect();
+            indicators.insert(
+                r.code.clone(),
+                Spec {
+                    value_type,
+                    periodicity,
+                    dimensions,
+                },
+            );
+        }
+        let codes = code_lists(conn)?
+            .into_iter()
+            .map(|(d, c)| (d, c.into_iter().collect()))
+            .collect();
+        let states = MemberStateRow::list(conn, None, 1000)?
+            .into_iter()
+            .map(|s| s.code)
+            .collect();
+        Ok(Self {
+            indicators,
+            codes,
+            states,
+        })
+    }
+}
+
+/// One rejected row of a batch.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+pub struct RowError {
+    /// Position of the row in `values` (from 0).
+    #[schema(example = 3)]
+    pub index: usize,
+    /// The offending field of the row.
+    #[schema(example = "disaggregation/sex")]
+    pub field: String,
+    /// Stable machine-readable code: `invalid_row`, `unknown_field`, `unknown_member_state`,
+    /// `unknown_indicator`, `invalid_period`, `unknown_dimension`, `unknown_code`, `invalid_value`,
+    /// `value_out_of_range`, `value_required`, `invalid_flag`, `invalid_text`, `duplicate_key`.
+    #[schema(example = "unknown_code")]
+    pub code: String,
+    #[schema(example = "\"girl\" is not a code of dimension sex (female, male, other, unknown)")]
+    pub message: String,
+}
+
+/// A row that passed validation, in stored form.
+#[derive(Debug, Clone)]
+pub struct ValidRow {
+    pub index: usize,
+    pub indicator: String,
+    pub member_state: String,
+    pub period: String,
+    pub disaggregation: String,
+    pub value: Option<String>,
+    pub flag: Option<String>,
+    pub comment: Option<String>,
+    pub source: Option<String>,
+}
+
+const FIELDS: [&str; 8] = [
+    "member_state",
+    "indicator",
+    "period",
+    "disaggregation",
+    "value",
+    "flag",
+    "comment",
+    "source",
+];
+
+/// The member state a row names (or the reporter's own when it names none), before validation:
+/// used to refuse a batch that touches another state's data as a whole.
+pub fn row_state<'a>(raw: &'a Value, caller: &'a Caller) -> Option<&'a str> {
+    match raw.get("member_state") {
+        Some(Value::String(s)) => Some(s.as_str()),
+        _ => caller.member_state.as_deref(),
+    }
+}
+
+/// Validates one row of the batch.
+pub fn validate(
+    index: usize,
+    raw: &Value,
+    catalog: &Catalog,
+    caller: &Caller,
+) -> Result<ValidRow, Vec<RowError>> {
+    let mut errors = Vec::new();
+    let mut err = |field: &str, code: &str, message: String| {
+        errors.push(RowError {
+            index,
+            field: field.to_string(),
+            code: code.to_string(),
+            message,
+        });
+    };
+    let Some(obj) = raw.as_object() else {
+        err("", "invalid_row", "must be an object".into());
+        return Err(errors);
+    };
+    for key in obj.keys() {
+        if !FIELDS.contains(&key.as_str()) {
+            err(
+                key,
+                "unknown_field",
+                format!(
+                    "is not a field of an indicator value ({})",
+                    FIELDS.join(", ")
+                ),
+            );
+        }
+    }
+    let text_of = |key: &str| obj.get(key).and_then(Value::as_str);
+    let member_state = match (obj.get("member_state"), caller.member_state.as_deref()) {
+        (Some(Value::String(s)), _) => Some(s.clone()),
+        (None | Some(Value::Null), Some(own)) if !caller.is_admin() => Some(own.to_string()),
+        (None | Some(Value::Null), _) => {
+            err("member_state", "invalid_row", "is required".into());
+            None
+        }
+        (Some(_), _) => {
+            err("member_state", "invalid_row", "must be a string".into());
+            None
+        }
+    };
+    if let Some(ms) = &member_state {
+        if !catalog.states.contains(ms) {
+            err(
+                "member_state",
+                "unknown_member_state",
+                format!("{ms:?} is not an OAS member state (ISO alpha-3, e.g. ARG)"),
+            );
+        }
+    }
+    let spec = match obj.get("indicator") {
+        Some(Value::String(code)) => match catalog.indicators.get(code) {
+            Some(spec) => Some((code.clone(), spec)),
+            None => {
+                err(
+                    "indicator",
+                    "unknown_indicator",
+                    format!("{code:?} is not in the indicator catalog"),
+                );
+                None
+            }
+        },
+        _ => {
+            err(
+                "indicator",
+                "invalid_row",
+                "is required and must be a string".into(),
+            );
+            None
+        }
+    };
+    let mut period = None;
+    match (text_of("period"), &spec) {
+        (Some(p), Some((_, s))) => match Period::parse(p, s.periodicity) {
+            Ok(p) => period = Some(p),
+            Err(m) => err("period", "invalid_period", m),
+        },
+        (None, _) => err(
+            "period",
+            "invalid_row",
+            "is required and must be a string".into(),
+        ),
+        _ => {}
+    }
+    let mut pairs = BTreeMap::new();
+    match obj.get("disaggregation") {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(map)) => {
+            for (dim, code) in map {
+                let field = format!("disaggregation/{dim}");
+                let Some(code) = code.as_str() else {
+                    err(&field, "invalid_row", "must be a code (string)".into());
+                    continue;
+                };
+                match (&spec, catalog.codes.get(dim)) {
+                    (_, None) => err(
+                        &field,
+                        "unknown_dimension",
+                        format!("{dim:?} is not a dimension"),
+                    ),
+                    (Some((ind, s)), Some(_)) if !s.dimensions.contains(dim) => err(
+                        &field,
+                        "unknown_dimension",
+                        format!("{ind} is not broken down by {dim}"),
+                    ),
+                    (_, Some(codes)) if !codes.contains(code) => {
+                        let mut list: Vec<&String> = codes.iter().collect();
+                        list.sort();
+                        let list: Vec<&str> = list.iter().map(|s| s.as_str()).collect();
+                        err(
+                            &field,
+                            "unknown_code",
+                            format!(
+                                "{code:?} is not a code of dimension {dim} ({})",
+                                list.join(", ")
+                            ),
+                        )
+                    }
+                    _ => {
+                        pairs.insert(dim.clone(), code.to_string());
+                    }
+                }
+            }
+        }
+        Some(_) => err(
+            "disaggregation",
+            "invalid_row",
+            "must be an object of dimension: code ({} for the total)".into(),
+        ),
+    }
+    let flag = match obj.get("flag") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(f)) if FLAGS.contains(&f.as_str()) => Some(f.clone()),
+        Some(_) => {
+            err(
+                "flag",
+                "invalid_flag",
+                format!("must be one of {}", FLAGS.join(", ")),
+            );
+            None
+        }
+    };
+    let value = match (obj.get("value"), &spec) {
+        (None | Some(Value::Null), _) if flag.as_deref() == Some("confidential") => None,
+        (None | Some(Value::Null), _) => {
+            err(
+                "value",
+                "value_required",
+                "is required (only a confidential value may be null)".into(),
+            );
+            None
+        }
+        (Some(v), Some((_, s))) => match s.value_type.canonical(v) {
+            Ok(c) => Some(c),
+            Err((code, m)) => {
+                err("value", code, m);
+                None
+            }
+        },
+        (Some(_), None) => None,
+    };
+    let mut optional_text = |key: &str, max: usize| match obj.get(key) {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => match contact::text(s, max) {
+            Ok(t) => Some(t),
+            Err(m) => {
+                err(key, "invalid_text", m);
+                None
+            }
+        },
+        Some(_) => {
+            err(key, "invalid_text", "must be a string".into());
+            None
+        }
+    };
+    let comment = optional_text("comment", 2000);
+    let source = optional_text("source", 500);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    match (member_state, spec, period) {
+        (Some(member_state), Some((indicator, _)), Some(period)) => Ok(ValidRow {
+            index,
+            indicator,
+            member_state,
+            period: period.to_string(),
+            disaggregation: Disaggregation::new(pairs).canonical(),
+            value,
+            flag,
+            comment,
+            source,
+        }),
+        _ => Err(vec![RowError {
+            index,
+            field: String::new(),
+            code: "invalid_row".into(),
+            message: "is incomplete".into(),
+        }]),
+    }
+}
+
+/// Counts of a batch.
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct Counts {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+/// What writing the valid rows did (or would do, for a dry run).
+pub struct Applied {
+    pub counts: Counts,
+}
+
+fn same_content(stored: &IndicatorValueRow, row: &ValidRow) -> bool {
+    stored.deleted_at.is_none()
+        && stored.value == row.value
+        && stored.flag == row.flag
+        && stored.comment == row.comment
+        && stored.source == row.source
+}
+
+fn snapshot(r: &IndicatorValueRow) -> Value {
+    serde_json::json!({
+        "id": r.id, "indicator": r.indicator, "member_state": r.member_state, "period": r.period,
+        "disaggregation": r.disaggregation, "value": r.value, "flag": r.flag, "comment": r.comment,
+        "source": r.source, "version": r.version, "deleted_at": r.deleted_at,
+    })
+}
+
+/// Compares `rows` (validated, keys unique) with what is stored and, unless `dry_run`, writes the
+/// difference and one audit event. Call inside a write transaction.
+pub fn apply(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    rows: &[ValidRow],
+    dry_run: bool,
+) -> Result<Applied, ApiError> {
+    let mut groups: HashMap<(&str, &str), Vec<&ValidRow>> = HashMap::new();
+    for r in rows {
+        groups
+            .entry((r.indicator.as_str(), r.member_state.as_str()))
+            .or_default()
+            .push(r);
+    }
+    let now = Timestamp::now().to_db();
+    let mut inserts = Vec::new();
+    let mut updates: Vec<(IndicatorValueRow, IndicatorValueRow)> = Vec::new();
+    let mut counts = Counts::default();
+    for ((indicator, member_state), group) in groups {
+        let mut periods: Vec<String> = group.iter().map(|r| r.period.clone()).collect();
+        periods.sort();
+        periods.dedup();
+        let stored: HashMap<(String, String), IndicatorValueRow> =
+            IndicatorValueRow::for_periods(conn, indicator, member_state, &periods)?
+                .into_iter()
+                .map(|r| ((r.period.clone(), r.disaggregation.clone()), r))
+                .collect();
+        for r in group {
+            match stored.get(&(r.period.clone(), r.disaggregation.clone())) {
+                Some(s) if same_content(s, r) => counts.unchanged += 1,
+                Some(s) => {
+                    if s.deleted_at.is_some() {
+                        counts.created += 1;
+                    } else {
+                        counts.updated += 1;
+                    }
+                    let after = IndicatorValueRow {
+                        value: r.value.clone(),
+                        flag: r.flag.clone(),
+                        comment: r.comment.clone(),
+                        source: r.source.clone(),
+                        reported_by: caller.username.clone(),
+                        version: s.version + 1,
+                        updated_at: now.clone(),
+                        deleted_at: None,
+                        ..s.clone()
+                    };
+                    updates.push((s.clone(), after));
+                }
+                None => {
+                    counts.created += 1;
+                    inserts.push(IndicatorValueRow {
+                        id: uuid::Uuid::now_v7().to_string(),
+                        indicator: r.indicator.clone(),
+                        member_state: r.member_state.clone(),
+                        period: r.period.clone(),
+                        disaggregation: r.disaggregation.clone(),
+                        value: r.value.clone(),
+                        flag: r.flag.clone(),
+                        comment: r.comment.clone(),
+                        source: r.source.clone(),
+                        reported_by: caller.username.clone(),
+                        version: 1,
+                        created_at: now.clone(),
+                        updated_at: now.clone(),
+                        deleted_at: None,
+                    });
+                }
+            }
+        }
+    }
+    if !dry_run && (!inserts.is_empty() || !updates.is_empty()) {
+        IndicatorValueRow::insert_many(conn, &inserts)?;
+        for (_, after) in &updates {
+            after.update(conn)?;
+        }
+        let batch_id = uuid::Uuid::now_v7().to_string();
+        let after = serde_json::json!({
+            "created": inserts.iter().map(snapshot).collect::<Vec<_>>(),
+            "updated": updates.iter().map(|(b, a)| serde_json::json!({"before": snapshot(b), "after": snapshot(a)})).collect::<Vec<_>>(),
+            "unchanged": counts.unchanged,
+        });
+        AuditEventRow::record(
+            conn,
+            Actor::User(caller),
+            "import",
+            "indicator_value_batch",
+            &batch_id,
+            None::<&()>,
+            Some(&after),
+        )?;
+    }
+    Ok(Applied { counts })
+}

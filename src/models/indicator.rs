@@ -1,0 +1,103 @@
+//! The `indicators`, `dimensions` and `dimension_codes` tables: the indicator catalog.
+
+use diesel::prelude::*;
+
+use crate::db::schema::{dimension_codes, dimensions, indicators};
+use crate::db::AnyConnection;
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = indicators, treat_none_as_null = true)]
+pub struct IndicatorRow {
+    pub code: String,
+    pub name: String,
+    pub description: String,
+    pub value_type: String,
+    pub unit: Option<String>,
+    pub periodicity: String,
+    /// JSON array of dimension codes.
+    pub dimensions: String,
+    /// JSON array of `{work_plan, number}`.
+    pub guidelines: String,
+    /// JSON array of strings.
+    pub reference_list: String,
+    pub version: i32,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl IndicatorRow {
+    pub fn all(conn: &mut AnyConnection) -> QueryResult<Vec<Self>> {
+        indicators::table
+            .order(indicators::code)
+            .select(Self::as_select())
+            .load(conn)
+    }
+
+    pub fn list(
+        conn: &mut AnyConnection,
+        after: Option<&str>,
+        limit: i64,
+    ) -> QueryResult<Vec<Self>> {
+        let mut q = indicators::table
+            .order(indicators::code)
+            .select(Self::as_select())
+            .into_boxed();
+        if let Some(a) = after {
+            q = q.filter(indicators::code.gt(a.to_string()));
+        }
+        q.limit(limit).load(conn)
+    }
+
+    pub fn find(conn: &mut AnyConnection, code: &str) -> QueryResult<Option<Self>> {
+        indicators::table
+            .find(code)
+            .select(Self::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    pub fn insert(&self, conn: &mut AnyConnection) -> QueryResult<()> {
+        diesel::insert_into(indicators::table)
+            .values(self)
+            .execute(conn)
+            .map(|_| ())
+    }
+
+    pub fn update(&self, conn: &mut AnyConnection, expected_version: i32) -> QueryResult<bool> {
+        let n = diesel::update(
+            indicators::table
+                .filter(indicators::code.eq(self.code.clone()))
+                .filter(indicators::version.eq(expected_version)),
+        )
+        .set(self)
+        .execute(conn)?;
+        Ok(n == 1)
+    }
+
+    pub fn dimension_list(&self) -> Vec<String> {
+        serde_json::from_str(&self.dimensions).unwrap_or_default()
+    }
+}
+
+/// Every dimension with its codes, in their documented order.
+pub fn code_lists(conn: &mut AnyConnection) -> QueryResult<Vec<(String, Vec<String>)>> {
+    let dims: Vec<String> = dimensions::table
+        .order(dimensions::position)
+        .select(dimensions::code)
+        .load(conn)?;
+    let codes: Vec<(String, String)> = dimension_codes::table
+        .order((dimension_codes::dimension, dimension_codes::position))
+        .select((dimension_codes::dimension, dimension_codes::code))
+        .load(conn)?;
+    Ok(dims
+        .into_iter()
+        .map(|d| {
+            let list = codes
+                .iter()
+                .filter(|(dim, _)| dim == &d)
+                .map(|(_, c)| c.clone())
+                .collect();
+            (d, list)
+        })
+        .collect())
+}

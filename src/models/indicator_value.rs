@@ -1,0 +1,174 @@
+//! The `indicator_values` table: values reported by member states, one row per natural key
+//! (indicator, member state, period, canonical disaggregation).
+
+use diesel::prelude::*;
+
+use crate::db::schema::indicator_values as iv;
+use crate::db::AnyConnection;
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = iv, treat_none_as_null = true)]
+pub struct IndicatorValueRow {
+    pub id: String,
+    pub indicator: String,
+    pub member_state: String,
+    pub period: String,
+    pub disaggregation: String,
+    /// Canonical JSON of the value; `None` only for confidential values.
+    pub value: Option<String>,
+    pub flag: Option<String>,
+    pub comment: Option<String>,
+    pub source: Option<String>,
+    pub reported_by: String,
+    pub version: i32,
+    pub created_at: String,
+    pub updated_at: String,
+    pub deleted_at: Option<String>,
+}
+
+/// Keyset position and natural key: (indicator, member_state, period, disaggregation).
+pub type Key = (String, String, String, String);
+
+/// Filters of the value list.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub indicator: Option<String>,
+    pub member_states: Vec<String>,
+    pub period_from: Option<String>,
+    /// Inclusive; `2019` also includes `2019-Q4` and `2019-12`.
+    pub period_to: Option<String>,
+    /// `dimension=code` pairs the disaggregation must contain.
+    pub dimensions: Vec<(String, String)>,
+    pub flag: Option<String>,
+    pub updated_since: Option<String>,
+    pub include_deleted: bool,
+}
+
+impl IndicatorValueRow {
+    pub fn key(&self) -> Key {
+        (
+            self.indicator.clone(),
+            self.member_state.clone(),
+            self.period.clone(),
+            self.disaggregation.clone(),
+        )
+    }
+
+    pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<Self>> {
+        iv::table
+            .find(id)
+            .select(Self::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    /// Stored rows (deleted or not) of one indicator and state for the given periods.
+    pub fn for_periods(
+        conn: &mut AnyConnection,
+        indicator: &str,
+        member_state: &str,
+        periods: &[String],
+    ) -> QueryResult<Vec<Self>> {
+        let mut out = Vec::new();
+        // Bounded IN lists keep every statement well under both backends' parameter limits.
+        for chunk in periods.chunks(500) {
+            out.extend(
+                iv::table
+                    .filter(iv::indicator.eq(indicator.to_string()))
+                    .filter(iv::member_state.eq(member_state.to_string()))
+                    .filter(iv::period.eq_any(chunk.to_vec()))
+                    .select(Self::as_select())
+                    .load(conn)?,
+            );
+        }
+        Ok(out)
+    }
+
+    /// Inserts many rows with multi-row INSERT statements.
+    pub fn insert_many(conn: &mut AnyConnection, rows: &[Self]) -> QueryResult<()> {
+        for chunk in rows.chunks(500) {
+            match conn {
+                AnyConnection::Sqlite(c) => {
+                    diesel::insert_into(iv::table).values(chunk).execute(c)?;
+                }
+                AnyConnection::Postgresql(c) => {
+                    diesel::insert_into(iv::table).values(chunk).execute(c)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes `self` over the stored row with the same id.
+    pub fn update(&self, conn: &mut AnyConnection) -> QueryResult<()> {
+        diesel::update(iv::table.filter(iv::id.eq(self.id.clone())))
+            .set(self)
+            .execute(conn)
+            .map(|_| ())
+    }
+
+    /// Up to `limit` values matching `f`, in natural-key order, after `after`.
+    pub fn list(
+        conn: &mut AnyConnection,
+        f: &Filter,
+        after: Option<&Key>,
+        limit: i64,
+    ) -> QueryResult<Vec<Self>> {
+        let mut q = iv::table
+            .select(Self::as_select())
+            .order((
+                iv::indicator,
+                iv::member_state,
+                iv::period,
+                iv::disaggregation,
+            ))
+            .into_boxed();
+        if let Some(v) = &f.indicator {
+            q = q.filter(iv::indicator.eq(v.clone()));
+        }
+        if !f.member_states.is_empty() {
+            q = q.filter(iv::member_state.eq_any(f.member_states.clone()));
+        }
+        if let Some(v) = &f.period_from {
+            q = q.filter(iv::period.ge(v.clone()));
+        }
+        if let Some(v) = &f.period_to {
+            q = q.filter(iv::period.le(format!("{v}~")));
+        }
+        for (d, c) in &f.dimensions {
+            // Canonical form: pairs separated by ';', so `;d=c;` is an exact match.
+            q = q.filter(
+                diesel::dsl::sql::<diesel::sql_types::Bool>("(';' || disaggregation || ';') LIKE ")
+                    .bind::<diesel::sql_types::Text, _>(format!("%;{d}={c};%")),
+            );
+        }
+        if let Some(v) = &f.flag {
+            q = q.filter(iv::flag.eq(v.clone()));
+        }
+        if let Some(v) = &f.updated_since {
+            q = q.filter(iv::updated_at.ge(v.clone()));
+        }
+        if !f.include_deleted {
+            q = q.filter(iv::deleted_at.is_null());
+        }
+        if let Some((i, m, p, d)) = after {
+            q = q.filter(
+                iv::indicator
+                    .gt(i.clone())
+                    .or(iv::indicator
+                        .eq(i.clone())
+                        .and(iv::member_state.gt(m.clone())))
+                    .or(iv::indicator
+                        .eq(i.clone())
+                        .and(iv::member_state.eq(m.clone()))
+                        .and(iv::period.gt(p.clone())))
+                    .or(iv::indicator
+                        .eq(i.clone())
+                        .and(iv::member_state.eq(m.clone()))
+                        .and(iv::period.eq(p.clone()))
+                        .and(iv::disaggregation.gt(d.clone()))),
+            );
+        }
+        q.limit(limit).load(conn)
+    }
+}
