@@ -78,25 +78,31 @@ where
 }
 
 /// Runs `f` in one write transaction. On SQLite it starts with `BEGIN IMMEDIATE` so concurrent
-/// writers queue on the busy timeout instead of failing on a lock upgrade.
+/// writers queue on the busy timeout instead of failing on a lock upgrade; the transaction is
+/// registered with diesel's transaction manager, so nested work (batch inserts) uses savepoints.
 pub fn write_transaction<T, F>(conn: &mut AnyConnection, f: F) -> Result<T, ApiError>
 where
     F: FnOnce(&mut AnyConnection) -> Result<T, ApiError>,
 {
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
     use diesel::Connection;
     match conn {
-        AnyConnection::Sqlite(_) => {
-            conn.batch_execute("BEGIN IMMEDIATE")?;
-            match f(conn) {
-                Ok(value) => {
-                    if let Err(e) = conn.batch_execute("COMMIT") {
-                        let _ = conn.batch_execute("ROLLBACK");
-                        return Err(e.into());
+        AnyConnection::Sqlite(inner) => {
+            AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
+            let result = f(conn);
+            let AnyConnection::Sqlite(inner) = conn else {
+                return Err(ApiError::internal("connection changed backend"));
+            };
+            match result {
+                Ok(value) => match AnsiTransactionManager::commit_transaction(inner) {
+                    Ok(()) => Ok(value),
+                    Err(e) => {
+                        let _ = AnsiTransactionManager::rollback_transaction(inner);
+                        Err(e.into())
                     }
-                    Ok(value)
-                }
+                },
                 Err(e) => {
-                    let _ = conn.batch_execute("ROLLBACK");
+                    let _ = AnsiTransactionManager::rollback_transaction(inner);
                     Err(e)
                 }
             }
