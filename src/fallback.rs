@@ -49,9 +49,6 @@ impl RouteTable {
                     methods.push(m.to_string());
                 }
             }
-            if methods.iter().any(|m| m == "GET") {
-                methods.push("HEAD".into());
-            }
             routes.push((segments, methods));
         }
         Self { routes }
@@ -173,7 +170,7 @@ mod tests {
         );
         assert_eq!(
             table.allowed("/api/v1/users"),
-            Some(vec!["GET".to_string(), "HEAD".to_string()])
+            Some(vec!["GET".to_string()])
         );
         assert_eq!(table.allowed("/api/v1/nothing"), None);
     }

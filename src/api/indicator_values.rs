@@ -153,6 +153,25 @@ pub struct ImportSummary {
     pub errors: Vec<RowError>,
 }
 
+/// A refused atomic batch: a problem document (RFC 9457) extended with the import summary; its
+/// `errors` carry `index` and `code` besides `field` and `message`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportRejected {
+    #[serde(rename = "type")]
+    #[schema(example = "urn:palermo:problem:import-rejected")]
+    pub problem_type: String,
+    #[schema(example = "Batch rejected")]
+    pub title: String,
+    #[schema(example = 422)]
+    pub status: u16,
+    #[schema(
+        example = "1 of 3 values is invalid; nothing was written. Fix the rows listed in errors and send the batch again."
+    )]
+    pub detail: String,
+    #[serde(flatten)]
+    pub summary: ImportSummary,
+}
+
 /// Import a table of values in one transaction: upsert by natural key (member state, indicator,
 /// period, disaggregation). `atomic` (default): any invalid row answers 422 and nothing is written;
 /// `partial`: valid rows are written and invalid ones reported; `dry_run=true`: the same summary,
@@ -169,7 +188,7 @@ pub struct ImportSummary {
     responses(
         (status = 200, description = "Applied (or, for a dry run, checked)", body = ImportSummary),
         (status = 403, response = crate::api::problems::Forbidden),
-        (status = 422, description = "Atomic batch with invalid rows (nothing written), or more than 10,000 values", body = ImportSummary),
+        (status = 422, description = "Atomic batch with invalid rows (nothing written), or more than 10,000 values", body = ImportRejected, content_type = "application/problem+json"),
     )
 )]
 #[post("/batch")]
@@ -237,12 +256,26 @@ pub async fn import_indicator_values(
         })
     })
     .await?;
-    let status = if mode == Mode::Atomic && summary.rejected > 0 {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    Ok(HttpResponse::build(status).json(summary))
+    if mode == Mode::Atomic && summary.rejected > 0 {
+        let detail = format!(
+            "{} of {} values {} invalid; nothing was written. Fix the rows listed in errors and send the batch again.",
+            summary.rejected,
+            summary.received,
+            if summary.rejected == 1 { "is" } else { "are" }
+        );
+        let body = ImportRejected {
+            problem_type: "urn:palermo:problem:import-rejected".into(),
+            title: "Batch rejected".into(),
+            status: 422,
+            detail,
+            summary,
+        };
+        let json = serde_json::to_vec(&body).map_err(ApiError::internal)?;
+        return Ok(HttpResponse::build(StatusCode::UNPROCESSABLE_ENTITY)
+            .content_type(crate::error::PROBLEM_JSON)
+            .body(json));
+    }
+    Ok(HttpResponse::Ok().json(summary))
 }
 
 /// Filters of the value list. Any dimension filters too: `sex=female&age_group=child` keeps values

@@ -72,6 +72,15 @@ impl AuditEventRow {
         Ok(())
     }
 
+    /// Every event of one resource type, oldest first.
+    pub fn of_type(conn: &mut AnyConnection, resource_type: &str) -> QueryResult<Vec<Self>> {
+        audit_events::table
+            .filter(audit_events::resource_type.eq(resource_type.to_string()))
+            .order(audit_events::id)
+            .select(Self::as_select())
+            .load(conn)
+    }
+
     /// Every event for one resource, oldest first.
     pub fn for_resource(
         conn: &mut AnyConnection,

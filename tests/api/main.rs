@@ -4,6 +4,7 @@ mod auth;
 mod commitments;
 mod errors;
 mod helpers;
+mod indicators;
 mod member_states;
 mod national_authorities;
 mod openapi;
