@@ -605,7 +605,7 @@ def main():
                                f"{probe.stderr.decode(errors='replace').strip()}")
                     log("\n" + pg_note)
                     continue
-                ver, fsync, sync_commit = probe.stdout.decode().split()
+                ver, fsync, sync_commit = [x.strip() for x in probe.stdout.decode().strip().splitlines()][:3]
                 pg_note = (f"postgresql {ver} settings: fsync={fsync}, synchronous_commit={sync_commit}"
                            + ("  (durability off: figures are optimistic)" if "off" in (fsync, sync_commit) else ""))
                 log(f"\n{pg_note}")

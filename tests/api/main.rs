@@ -2,6 +2,7 @@
 
 mod auth;
 mod commitments;
+mod crash;
 mod errors;
 mod helpers;
 mod indicators;
