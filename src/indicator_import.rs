@@ -180,6 +180,13 @@ pub struct ValidRow {
     pub source: Option<String>,
 }
 
+impl ValidRow {
+    /// The calendar year of the row's period.
+    pub fn year(&self) -> i32 {
+        self.period.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0)
+    }
+}
+
 const FIELDS: [&str; 8] = [
     "member_state",
     "indicator",

@@ -15,6 +15,7 @@ pub mod history;
 pub mod idempotency;
 pub mod indicator_import;
 pub mod language;
+pub mod locks;
 pub mod metrics;
 pub mod models;
 pub mod openapi;

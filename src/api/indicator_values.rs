@@ -248,6 +248,15 @@ pub async fn import_indicator_values(
                     }
                 }
             }
+            if !caller.is_admin() {
+                let mut by_state: std::collections::BTreeMap<&str, Vec<i32>> = std::collections::BTreeMap::new();
+                for r in &valid {
+                    by_state.entry(r.member_state.as_str()).or_default().push(r.year());
+                }
+                for (state, years) in by_state {
+                    crate::locks::check_values(conn, &caller, state, &years)?;
+                }
+            }
             let refuse = mode == Mode::Atomic && rejected > 0;
             let applied = indicator_import::apply(conn, &caller, &valid, dry_run || refuse)?;
             let Counts { created, updated, unchanged } = applied.counts;
@@ -548,6 +557,8 @@ pub async fn delete_indicator_value(
                 .filter(|r| r.deleted_at.is_none())
                 .ok_or_else(|| ApiError::not_found("No such value."))?;
             caller.require_write_state(&before.member_state)?;
+            let year = before.period.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0);
+            crate::locks::check_values(conn, &caller, &before.member_state, &[year])?;
             check_if_match(if_match.as_deref(), &etag(KIND, &before.id, before.version))?;
             let now = Timestamp::now().to_db();
             let after = IndicatorValueRow {

@@ -11,6 +11,7 @@ pub mod metrics;
 pub mod national_authorities;
 pub mod problems;
 pub mod register;
+pub mod reporting_cycles;
 pub mod users;
 pub mod work_plans;
 
@@ -29,7 +30,8 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         .service(scope::scope("/register").configure(register::configure))
         .service(scope::scope("/dimensions").configure(indicators::configure_dimensions))
         .service(scope::scope("/indicators").configure(indicators::configure))
-        .service(scope::scope("/indicator-values").configure(indicator_values::configure));
+        .service(scope::scope("/indicator-values").configure(indicator_values::configure))
+        .service(scope::scope("/reporting-cycles").configure(reporting_cycles::configure));
 }
 
 /// Registers the operational routes (health, metrics).

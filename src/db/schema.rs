@@ -193,6 +193,32 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    reporting_cycles (code) {
+        code -> Text,
+        work_plan -> Text,
+        period_from -> Integer,
+        period_to -> Integer,
+        due_date -> Text,
+        status -> Text,
+        version -> Integer,
+        created_at -> Text,
+        updated_at -> Text,
+    }
+}
+
+diesel::table! {
+    submissions (cycle, member_state) {
+        cycle -> Text,
+        member_state -> Text,
+        status -> Text,
+        comment -> Nullable<Text>,
+        version -> Integer,
+        updated_at -> Text,
+        updated_by -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     member_states,
     work_plans,
@@ -208,4 +234,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     dimension_codes,
     indicators,
     indicator_values,
+    reporting_cycles,
+    submissions,
 );

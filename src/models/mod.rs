@@ -7,5 +7,6 @@ pub mod indicator;
 pub mod indicator_value;
 pub mod member_state;
 pub mod national_authority;
+pub mod reporting_cycle;
 pub mod user;
 pub mod work_plan;
