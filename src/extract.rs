@@ -164,7 +164,14 @@ fn field_error(prefix: &str, message: &str, sep: char) -> ApiError {
         return ApiError::validation(vec![FieldError::new(join(&name), "is required")]);
     }
     if let Some(name) = quoted(message, "unknown field ") {
-        return ApiError::validation(vec![FieldError::new(join(&name), "is not a known field")]);
+        // serde_path_to_error sometimes already points at the unknown field itself.
+        let already = prefix.rsplit(['/', '.']).next() == Some(name.as_str());
+        let field = if already {
+            prefix.to_string()
+        } else {
+            join(&name)
+        };
+        return ApiError::validation(vec![FieldError::new(field, "is not a known field")]);
     }
     let field = if prefix.is_empty() {
         if sep == '/' {
