@@ -27,6 +27,7 @@ header while there is more.",
         (name = "member-states", description = "The 35 OAS member states (reference data, seeded)."),
         (name = "work-plans", description = "Work plans with their aims, principles, sections, guidelines and mandates (WP2 seeded)."),
         (name = "national-authorities", description = "The register of national authorities (mandates 8 and 9): points of contact, coordinating bodies and focal points of each member state."),
+        (name = "training-events", description = "Training events (guidelines 12, 32 and 45; mandates 1 to 5): who was trained, when, where and on which guidelines, by member states and, for regional events, by the General Secretariat."),
         (name = "operations", description = "Health, metrics and the API description; no authentication."),
     ),
     components(

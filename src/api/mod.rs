@@ -7,6 +7,7 @@ pub mod member_states;
 pub mod metrics;
 pub mod national_authorities;
 pub mod problems;
+pub mod training_events;
 pub mod users;
 pub mod work_plans;
 
@@ -20,7 +21,8 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         .service(scope::scope("/users").configure(users::configure))
         .service(scope::scope("/member-states").configure(member_states::configure))
         .service(scope::scope("/work-plans").configure(work_plans::configure))
-        .service(scope::scope("/national-authorities").configure(national_authorities::configure));
+        .service(scope::scope("/national-authorities").configure(national_authorities::configure))
+        .service(scope::scope("/training-events").configure(training_events::configure));
 }
 
 /// Registers the operational routes (health, metrics).
