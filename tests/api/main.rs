@@ -6,5 +6,6 @@ mod helpers;
 mod member_states;
 mod openapi;
 mod operations;
+mod training_events;
 mod users;
 mod work_plans;
