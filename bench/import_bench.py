@@ -109,6 +109,7 @@ class RssSampler(threading.Thread):
         super().__init__(daemon=True)
         self.pid, self.interval = pid, interval
         self.peak_kb = 0
+        self.max_threads = 0
         self.phase_peak = {}
         self.phase = "start"
         self.stop_event = threading.Event()
@@ -119,7 +120,7 @@ class RssSampler(threading.Thread):
         try:
             with open(f"/proc/{pid}/status") as f:
                 for line in f:
-                    if line.startswith(("VmRSS:", "VmHWM:")):
+                    if line.startswith(("VmRSS:", "VmHWM:", "Threads:")):
                         k, v = line.split(":", 1)
                         out[k] = int(v.split()[0])
         except (FileNotFoundError, ProcessLookupError):
@@ -128,7 +129,9 @@ class RssSampler(threading.Thread):
 
     def run(self):
         while not self.stop_event.is_set():
-            rss = self.read_status(self.pid).get("VmRSS")
+            st = self.read_status(self.pid)
+            self.max_threads = max(self.max_threads, st.get("Threads", 0))
+            rss = st.get("VmRSS")
             if rss is not None:
                 self.peak_kb = max(self.peak_kb, rss)
                 self.phase_peak[self.phase] = max(self.phase_peak.get(self.phase, 0), rss)
@@ -139,6 +142,15 @@ class RssSampler(threading.Thread):
 
     def rss_kb(self):
         return self.read_status(self.pid).get("VmRSS", 0)
+
+    def cpu_s(self):
+        """user + system CPU seconds of the process so far."""
+        try:
+            with open(f"/proc/{self.pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):
+            return 0.0
 
 
 # --------------------------------------------------------------------------- HTTP client
@@ -191,6 +203,8 @@ class Server:
             "PALERMO_JWT_SECRET": JWT_SECRET,
             "RUST_LOG": os.environ.get("BENCH_RUST_LOG", "warn"),
         })
+        if os.environ.get("BENCH_SERVER_PRELOAD"):  # e.g. an allocator: /usr/lib/x86_64-linux-gnu/libjemalloc.so.2
+            env["LD_PRELOAD"] = os.environ["BENCH_SERVER_PRELOAD"]
         self.logf = open(self.log_path, "wb")
         self.proc = subprocess.Popen([binary, "serve"], env=env, stdout=self.logf,
                                      stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
@@ -395,9 +409,21 @@ def run_wrk(port, token, duration):
 
 # --------------------------------------------------------------------------- one backend
 
-def push_all(client, bodies, path):
+def machine_busy_s():
+    """CPU seconds all cores spent not idle since boot (from /proc/stat)."""
+    try:
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:]]
+        return (sum(v[:8]) - v[3] - v[4]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError):
+        return 0.0
+
+
+def push_all(client, bodies, path, server=None):
     totals = {"received": 0, "created": 0, "updated": 0, "unchanged": 0, "rejected": 0}
     times = []
+    cpu0 = server.sampler.cpu_s() if server else 0.0
+    busy0 = machine_busy_s()
     t0 = time.perf_counter()
     for body in bodies:
         t = time.perf_counter()
@@ -408,13 +434,27 @@ def push_all(client, bodies, path):
         s = json.loads(data)
         for k in totals:
             totals[k] += s[k]
-    return time.perf_counter() - t0, totals, times
+    elapsed = time.perf_counter() - t0
+    if server:
+        totals["server_cpu_s"] = server.sampler.cpu_s() - cpu0
+        totals["machine_busy_s"] = machine_busy_s() - busy0
+    return elapsed, totals, times
 
 
-def fmt_times(times):
+def fmt_times(times, totals=None):
     ms = sorted(t * 1000 for t in times)
-    return (f"per batch of {BATCH}: min {ms[0]:.0f} ms, median {statistics.median(ms):.0f} ms, "
-            f"max {ms[-1]:.0f} ms")
+    out = (f"per batch of {BATCH}: min {ms[0]:.0f} ms, median {statistics.median(ms):.0f} ms, "
+           f"max {ms[-1]:.0f} ms")
+    if totals and "server_cpu_s" in totals:
+        wall = sum(times)
+        out += (f"\n    server CPU {totals['server_cpu_s']:.2f} s = {totals['server_cpu_s'] / wall * 100:.0f}% "
+                f"of the wall time; whole machine busy {totals['machine_busy_s'] / wall:.2f} of "
+                f"{os.cpu_count()} cores (server + client + database + anything else running)")
+    return out
+
+
+def counts(tot):
+    return ", ".join(f"{k} {tot[k]:,}" for k in ("created", "updated", "unchanged", "rejected"))
 
 
 def bench_backend(name, binary, database_url, workdir, raw_fn, wrk_seconds):
@@ -438,30 +478,32 @@ def bench_backend(name, binary, database_url, workdir, raw_fn, wrk_seconds):
 
         path = "/api/v1/indicator-values/batch"
         server.sampler.phase = "dry_run"
-        t, tot, times = push_all(client, bodies, path + "?dry_run=true")
+        t, tot, times = push_all(client, bodies, path + "?dry_run=true", server)
         assert tot["created"] == N_VALUES and tot["rejected"] == 0, tot
         res["dry_vps"] = N_VALUES / t
-        log(f"dry run (parse+validate+lookup, no write): {t:.2f} s, {res['dry_vps']:,.0f} values/s; "
-            f"{fmt_times(times)}")
+        log(f"dry run (parse+validate+lookup, no write): {t:.2f} s, {res['dry_vps']:,.0f} values/s\n    "
+            f"{fmt_times(times, tot)}")
 
         server.sampler.phase = "first_push"
-        t, tot, times = push_all(client, bodies, path)
+        t, tot, times = push_all(client, bodies, path, server)
         res["first_s"], res["first_counts"] = t, tot
         res["first_vps"] = N_VALUES / t
-        log(f"first push: {t:.2f} s, {res['first_vps']:,.0f} values/s; counts {tot}; {fmt_times(times)}")
+        log(f"first push: {t:.2f} s, {res['first_vps']:,.0f} values/s; {counts(tot)}\n    {fmt_times(times, tot)}")
         res["ok_first"] = tot["created"] == N_VALUES
         if not res["ok_first"]:
             log(f"ASSERTION FAILED: created == {tot['created']}, expected {N_VALUES}")
 
         server.sampler.phase = "re_push"
-        t, tot, times = push_all(client, bodies, path)
+        t, tot, times = push_all(client, bodies, path, server)
         res["re_s"], res["re_counts"] = t, tot
         res["re_vps"] = N_VALUES / t
-        log(f"re-push:    {t:.2f} s, {res['re_vps']:,.0f} values/s; counts {tot}; {fmt_times(times)}")
+        log(f"re-push:    {t:.2f} s, {res['re_vps']:,.0f} values/s; {counts(tot)}\n    {fmt_times(times, tot)}")
         res["ok_re"] = tot["unchanged"] == N_VALUES
         if not res["ok_re"]:
             log(f"ASSERTION FAILED: unchanged == {tot['unchanged']}, expected {N_VALUES}")
         res["rss_after_import_mb"] = server.sampler.rss_kb() / 1024
+        res["rss_import_mb"] = max(server.sampler.phase_peak.get(p, 0)
+                                   for p in ("start", "dry_run", "first_push", "re_push")) / 1024
 
         log("raw ceiling: same rows straight into a fresh table of the same shape")
         rows = raw_rows(values)
@@ -490,7 +532,7 @@ def bench_backend(name, binary, database_url, workdir, raw_fn, wrk_seconds):
         res["rss_phase_mb"] = {k: v / 1024 for k, v in server.sampler.phase_peak.items()}
         res["hwm_mb"] = server.sampler.hwm_kb() / 1024
         log("RSS peak per phase (MB): " + ", ".join(f"{k} {v:.1f}" for k, v in res["rss_phase_mb"].items())
-            + f"; VmHWM {res['hwm_mb']:.1f}")
+            + f"; VmHWM {res['hwm_mb']:.1f}; threads up to {server.sampler.max_threads}")
     except Exception:
         log(f"server log tail:\n{server.log_tail()}")
         raise
@@ -522,13 +564,13 @@ def fmt(v, spec, none="n/a"):
 
 def summary(results, pg_note):
     cols = ["backend", "first push values/s", "re-push values/s", "raw rows/s", "HTTP/raw",
-            "peak RSS MB (HWM)", "read req/s", "read p99 ms", "dry run values/s"]
+            "peak RSS MB import/all", "read req/s", "read p99 ms", "dry run values/s"]
     rows = []
     for r in results:
         rows.append([
             r["backend"], fmt(r.get("first_vps"), ",.0f"), fmt(r.get("re_vps"), ",.0f"),
             fmt(r.get("raw_rps"), ",.0f"), fmt(r.get("ratio"), ".2f"),
-            f"{r['rss_peak_mb']:.1f} ({r['hwm_mb']:.1f})" if "hwm_mb" in r else "n/a",
+            f"{r['rss_import_mb']:.0f} / {max(r['rss_peak_mb'], r['hwm_mb']):.0f}" if "hwm_mb" in r else "n/a",
             fmt(r.get("read_rps"), ",.0f"), fmt(r.get("read_p99"), ".1f"), fmt(r.get("dry_vps"), ",.0f"),
         ])
     widths = [max(len(c), *(len(row[i]) for row in rows)) if rows else len(c) for i, c in enumerate(cols)]
@@ -550,8 +592,10 @@ def summary(results, pg_note):
             (f"first push >= {TARGETS[b]:,} values/s", r["first_vps"] >= TARGETS[b], f"{r['first_vps']:,.0f}"),
             ("re-push >= 2x first push", r["re_vps"] >= 2 * r["first_vps"], f"{r['re_vps'] / r['first_vps']:.2f}x"),
             ("HTTP/raw >= 0.5", r["ratio"] >= 0.5, f"{r['ratio']:.2f}"),
-            ("peak RSS < 100 MB", max(r["rss_peak_mb"], r["hwm_mb"]) < 100,
+            ("peak RSS < 100 MB (whole run, reads included)", max(r["rss_peak_mb"], r["hwm_mb"]) < 100,
              f"{max(r['rss_peak_mb'], r['hwm_mb']):.1f} MB"),
+            ("peak RSS < 100 MB (import phases only)", r["rss_import_mb"] < 100,
+             f"{r['rss_import_mb']:.1f} MB"),
             ("created == 100,000 / unchanged == 100,000", r["ok_first"] and r["ok_re"],
              f"{r['first_counts']['created']:,} / {r['re_counts']['unchanged']:,}"),
         ]
@@ -559,6 +603,13 @@ def summary(results, pg_note):
             ok_all &= ok
             log(f"  {b:<10} {'PASS' if ok else 'MISS'}  {label:<45} got {got}")
     return ok_all
+
+
+def load_average():
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "n/a"
 
 
 def cpu_model():
@@ -584,6 +635,8 @@ def main():
     signal.signal(signal.SIGHUP, _on_signal)
 
     results, pg_note, failed = [], None, False
+    log(f"load average at start: {load_average()} on {os.cpu_count()} cores "
+        "(the figures are only meaningful on an otherwise idle machine)")
     workdir = tempfile.mkdtemp(prefix="palermo-bench-")
     try:
         for backend in [b.strip() for b in args.backends.split(",") if b.strip()]:
@@ -606,8 +659,12 @@ def main():
                     log("\n" + pg_note)
                     continue
                 ver, fsync, sync_commit = [x.strip() for x in probe.stdout.decode().strip().splitlines()][:3]
-                pg_note = (f"postgresql {ver} settings: fsync={fsync}, synchronous_commit={sync_commit}"
-                           + ("  (durability off: figures are optimistic)" if "off" in (fsync, sync_commit) else ""))
+                tls = psql(args.pg_url, "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+                           check=False).stdout.decode().strip()
+                pg_note = (f"postgresql {ver}: fsync={fsync}, synchronous_commit={sync_commit}"
+                           + (" (durability off: write figures are optimistic)" if "off" in (fsync, sync_commit) else "")
+                           + ("; connections use TLS (libpq sslmode=prefer; add ?sslmode=disable to compare)"
+                              if tls == "t" else "; connections without TLS"))
                 log(f"\n{pg_note}")
                 dbname = f"palermo_bench_{os.getpid()}"
                 psql(args.pg_url, f"CREATE DATABASE {dbname}")

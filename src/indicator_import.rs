@@ -183,7 +183,10 @@ pub struct ValidRow {
 impl ValidRow {
     /// The calendar year of the row's period.
     pub fn year(&self) -> i32 {
-        self.period.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0)
+        self.period
+            .get(..4)
+            .and_then(|y| y.parse().ok())
+            .unwrap_or(0)
     }
 }
 

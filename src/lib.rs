@@ -20,6 +20,7 @@ pub mod metrics;
 pub mod models;
 pub mod openapi;
 pub mod pagination;
+pub mod repeated_params;
 pub mod startup;
 pub mod state;
 pub mod timestamp;

@@ -8,7 +8,12 @@ use crate::error::{ApiError, ApiResult};
 use crate::models::reporting_cycle::SubmissionRow;
 
 /// 409 when a reporter would change `member_state`'s values of a locked year.
-pub fn check_values(conn: &mut AnyConnection, caller: &Caller, member_state: &str, years: &[i32]) -> ApiResult<()> {
+pub fn check_values(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    member_state: &str,
+    years: &[i32],
+) -> ApiResult<()> {
     if caller.is_admin() {
         return Ok(());
     }
@@ -24,7 +29,12 @@ pub fn check_values(conn: &mut AnyConnection, caller: &Caller, member_state: &st
 }
 
 /// 409 when a reporter would change `member_state`'s commitments on a locked work plan.
-pub fn check_commitments(conn: &mut AnyConnection, caller: &Caller, member_state: &str, work_plan: &str) -> ApiResult<()> {
+pub fn check_commitments(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    member_state: &str,
+    work_plan: &str,
+) -> ApiResult<()> {
     if caller.is_admin() {
         return Ok(());
     }

@@ -31,6 +31,7 @@ header while there is more.",
         (name = "indicators", description = "Dimensions, code lists and the indicator catalog. The catalog starts with a starter set: the OAS Table of Indicators (CSH/GT/RTP-3/14 add. 1) named by mandate 10 is not available, so the starter indicators follow SDG indicator 16.2.2, the UNODC Global Report on Trafficking in Persons data and the work plan's guidelines."),
         (name = "indicator-values", description = "Indicator values reported by member states (mandate 10): batch import, filtered reads, CSV."),
         (name = "reporting-cycles", description = "Reporting cycles of mandate 10 and each member state's submission: submit, return, validate, reopen. A submitted or validated report locks the state's data for its reporters."),
+        (name = "training-events", description = "Training events (guidelines 12, 32 and 45; mandates 1 to 5): who was trained, when, where and on which guidelines, by member states and, for regional events, by the General Secretariat."),
         (name = "operations", description = "Health, metrics and the API description; no authentication."),
     ),
     components(

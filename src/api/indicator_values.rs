@@ -557,7 +557,11 @@ pub async fn delete_indicator_value(
                 .filter(|r| r.deleted_at.is_none())
                 .ok_or_else(|| ApiError::not_found("No such value."))?;
             caller.require_write_state(&before.member_state)?;
-            let year = before.period.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0);
+            let year = before
+                .period
+                .get(..4)
+                .and_then(|y| y.parse().ok())
+                .unwrap_or(0);
             crate::locks::check_values(conn, &caller, &before.member_state, &[year])?;
             check_if_match(if_match.as_deref(), &etag(KIND, &before.id, before.version))?;
             let now = Timestamp::now().to_db();

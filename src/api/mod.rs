@@ -12,6 +12,7 @@ pub mod national_authorities;
 pub mod problems;
 pub mod register;
 pub mod reporting_cycles;
+pub mod training_events;
 pub mod users;
 pub mod work_plans;
 
@@ -31,7 +32,8 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         .service(scope::scope("/dimensions").configure(indicators::configure_dimensions))
         .service(scope::scope("/indicators").configure(indicators::configure))
         .service(scope::scope("/indicator-values").configure(indicator_values::configure))
-        .service(scope::scope("/reporting-cycles").configure(reporting_cycles::configure));
+        .service(scope::scope("/reporting-cycles").configure(reporting_cycles::configure))
+        .service(scope::scope("/training-events").configure(training_events::configure));
 }
 
 /// Registers the operational routes (health, metrics).

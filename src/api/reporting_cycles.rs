@@ -76,7 +76,11 @@ impl From<&ReportingCycleRow> for ReportingCycle {
             period_from: r.period_from,
             period_to: r.period_to,
             due_date: r.due_date.clone(),
-            status: if r.status == "closed" { CycleStatus::Closed } else { CycleStatus::Open },
+            status: if r.status == "closed" {
+                CycleStatus::Closed
+            } else {
+                CycleStatus::Open
+            },
             version: r.version,
             created_at: Timestamp::from_db(&r.created_at),
             updated_at: Timestamp::from_db(&r.updated_at),
@@ -112,7 +116,8 @@ pub struct ReportingCyclePatch {
 
 async fn load_cycle(state: &AppState, code: String) -> ApiResult<ReportingCycleRow> {
     db::run(&state.pool, move |conn| {
-        ReportingCycleRow::find(conn, &code)?.ok_or_else(|| ApiError::not_found(format!("No reporting cycle {code}.")))
+        ReportingCycleRow::find(conn, &code)?
+            .ok_or_else(|| ApiError::not_found(format!("No reporting cycle {code}.")))
     })
     .await
 }
@@ -120,11 +125,26 @@ async fn load_cycle(state: &AppState, code: String) -> ApiResult<ReportingCycleR
 /// Reporting cycles, ordered by code.
 #[utoipa::path(tag = "reporting-cycles", params(PageParams), responses((status = 200, description = "A page of cycles", body = Page<ReportingCycle>)))]
 #[get("")]
-pub async fn list_reporting_cycles(req: HttpRequest, _caller: Caller, state: web::Data<AppState>, query: QueryParams<PageParams>) -> ApiResult<HttpResponse> {
+pub async fn list_reporting_cycles(
+    req: HttpRequest,
+    _caller: Caller,
+    state: web::Data<AppState>,
+    query: QueryParams<PageParams>,
+) -> ApiResult<HttpResponse> {
     let limit = query.0.limit()?;
     let after: Option<String> = query.0.after(KIND)?;
-    let rows = db::run(&state.pool, move |conn| Ok(ReportingCycleRow::list(conn, after.as_deref(), limit + 1)?)).await?;
-    Ok(Page::from_rows(rows, limit, KIND, |r| r.code.clone(), |r| ReportingCycle::from(&r)).respond(&req))
+    let rows = db::run(&state.pool, move |conn| {
+        Ok(ReportingCycleRow::list(conn, after.as_deref(), limit + 1)?)
+    })
+    .await?;
+    Ok(Page::from_rows(
+        rows,
+        limit,
+        KIND,
+        |r| r.code.clone(),
+        |r| ReportingCycle::from(&r),
+    )
+    .respond(&req))
 }
 
 /// Open a reporting cycle (admin).
@@ -138,19 +158,32 @@ pub async fn list_reporting_cycles(req: HttpRequest, _caller: Caller, state: web
     )
 )]
 #[post("")]
-pub async fn create_reporting_cycle(caller: Caller, state: web::Data<AppState>, body: JsonBody<NewReportingCycle>) -> ApiResult<HttpResponse> {
+pub async fn create_reporting_cycle(
+    caller: Caller,
+    state: web::Data<AppState>,
+    body: JsonBody<NewReportingCycle>,
+) -> ApiResult<HttpResponse> {
     caller.require_admin()?;
     let b = body.0;
     let mut e = Vec::new();
     let years_ok = |y: i32| (1990..=2100).contains(&y);
     if !years_ok(b.period_from) {
-        e.push(FieldError::new("/period_from", "must be a year between 1990 and 2100"));
+        e.push(FieldError::new(
+            "/period_from",
+            "must be a year between 1990 and 2100",
+        ));
     }
     if !years_ok(b.period_to) || b.period_to < b.period_from {
-        e.push(FieldError::new("/period_to", "must be a year between period_from and 2100"));
+        e.push(FieldError::new(
+            "/period_to",
+            "must be a year between period_from and 2100",
+        ));
     }
     if b.code != format!("{}-{}", b.period_from, b.period_to) {
-        e.push(FieldError::new("/code", "must be PERIOD_FROM-PERIOD_TO, e.g. 2019-2020"));
+        e.push(FieldError::new(
+            "/code",
+            "must be PERIOD_FROM-PERIOD_TO, e.g. 2019-2020",
+        ));
     }
     if let Err(m) = contact::date(&b.due_date) {
         e.push(FieldError::new("/due_date", m));
@@ -164,10 +197,16 @@ pub async fn create_reporting_cycle(caller: Caller, state: web::Data<AppState>, 
     let row = db::run(&state.pool, move |conn| {
         write_transaction(conn, |conn| {
             if WorkPlanRow::find(conn, &b.work_plan)?.is_none() {
-                return Err(ApiError::invalid("/work_plan", format!("{} is not a work plan", b.work_plan)));
+                return Err(ApiError::invalid(
+                    "/work_plan",
+                    format!("{} is not a work plan", b.work_plan),
+                ));
             }
             if ReportingCycleRow::find(conn, &b.code)?.is_some() {
-                return Err(ApiError::conflict(format!("Reporting cycle {} exists.", b.code)));
+                return Err(ApiError::conflict(format!(
+                    "Reporting cycle {} exists.",
+                    b.code
+                )));
             }
             let now = Timestamp::now().to_db();
             let row = ReportingCycleRow {
@@ -182,13 +221,24 @@ pub async fn create_reporting_cycle(caller: Caller, state: web::Data<AppState>, 
                 updated_at: now,
             };
             row.insert(conn)?;
-            AuditEventRow::record(conn, Actor::User(&caller), "create", KIND, &row.code, None::<&()>, Some(&ReportingCycle::from(&row)))?;
+            AuditEventRow::record(
+                conn,
+                Actor::User(&caller),
+                "create",
+                KIND,
+                &row.code,
+                None::<&()>,
+                Some(&ReportingCycle::from(&row)),
+            )?;
             Ok(row)
         })
     })
     .await?;
     Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/reporting-cycles/{}", row.code)))
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/reporting-cycles/{}", row.code),
+        ))
         .insert_header((header::ETAG, etag(KIND, &row.code, row.version)))
         .json(ReportingCycle::from(&row)))
 }
@@ -203,9 +253,15 @@ pub async fn create_reporting_cycle(caller: Caller, state: web::Data<AppState>, 
     )
 )]
 #[get("/{code}")]
-pub async fn get_reporting_cycle(_caller: Caller, state: web::Data<AppState>, code: web::Path<String>) -> ApiResult<HttpResponse> {
+pub async fn get_reporting_cycle(
+    _caller: Caller,
+    state: web::Data<AppState>,
+    code: web::Path<String>,
+) -> ApiResult<HttpResponse> {
     let row = load_cycle(&state, code.into_inner()).await?;
-    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(KIND, &row.code, row.version))).json(ReportingCycle::from(&row)))
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, etag(KIND, &row.code, row.version)))
+        .json(ReportingCycle::from(&row)))
 }
 
 /// Change a cycle's due date or close/reopen it (admin). A closed cycle takes no submissions.
@@ -238,14 +294,22 @@ pub async fn update_reporting_cycle(
     let if_match = if_match(&req)?;
     let row = db::run(&state.pool, move |conn| {
         write_transaction(conn, |conn| {
-            let before = ReportingCycleRow::find(conn, &code)?.ok_or_else(|| ApiError::not_found(format!("No reporting cycle {code}.")))?;
-            check_if_match(if_match.as_deref(), &etag(KIND, &before.code, before.version))?;
+            let before = ReportingCycleRow::find(conn, &code)?
+                .ok_or_else(|| ApiError::not_found(format!("No reporting cycle {code}.")))?;
+            check_if_match(
+                if_match.as_deref(),
+                &etag(KIND, &before.code, before.version),
+            )?;
             let mut after = before.clone();
             if let Some(d) = &patch.due_date {
                 after.due_date = d.clone();
             }
             if let Some(s) = patch.status {
-                after.status = if s == CycleStatus::Closed { "closed".into() } else { "open".into() };
+                after.status = if s == CycleStatus::Closed {
+                    "closed".into()
+                } else {
+                    "open".into()
+                };
             }
             if after == before {
                 return Ok(before);
@@ -253,14 +317,26 @@ pub async fn update_reporting_cycle(
             after.version += 1;
             after.updated_at = Timestamp::now().to_db();
             if !after.update(conn, before.version)? {
-                return Err(ApiError::precondition_failed("The cycle changed concurrently; reload it and retry."));
+                return Err(ApiError::precondition_failed(
+                    "The cycle changed concurrently; reload it and retry.",
+                ));
             }
-            AuditEventRow::record(conn, Actor::User(&caller), "update", KIND, &after.code, Some(&ReportingCycle::from(&before)), Some(&ReportingCycle::from(&after)))?;
+            AuditEventRow::record(
+                conn,
+                Actor::User(&caller),
+                "update",
+                KIND,
+                &after.code,
+                Some(&ReportingCycle::from(&before)),
+                Some(&ReportingCycle::from(&after)),
+            )?;
             Ok(after)
         })
     })
     .await?;
-    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(KIND, &row.code, row.version))).json(ReportingCycle::from(&row)))
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, etag(KIND, &row.code, row.version)))
+        .json(ReportingCycle::from(&row)))
 }
 
 /// Where a member state's submission stands.
@@ -326,19 +402,37 @@ pub struct Submission {
     pub updated_by: Option<String>,
 }
 
-pub(crate) fn completeness(expected_indicators: usize, cycle: &ReportingCycleRow, reported: &HashSet<(String, i32)>) -> Completeness {
+pub(crate) fn completeness(
+    expected_indicators: usize,
+    cycle: &ReportingCycleRow,
+    reported: &HashSet<(String, i32)>,
+) -> Completeness {
     let years = (cycle.period_to - cycle.period_from + 1).max(0) as usize;
     let expected = expected_indicators * years;
     let n = reported.len();
-    let percent = if expected == 0 { 0.0 } else { ((n as f64 / expected as f64) * 1000.0).round() / 10.0 };
-    Completeness { expected, reported: n, percent }
+    let percent = if expected == 0 {
+        0.0
+    } else {
+        ((n as f64 / expected as f64) * 1000.0).round() / 10.0
+    };
+    Completeness {
+        expected,
+        reported: n,
+        percent,
+    }
 }
 
 /// Every member state's submission in the cycle (all 35; untouched ones are `draft`), by code.
-pub(crate) fn submissions_of(conn: &mut AnyConnection, cycle: &ReportingCycleRow, lang: &str) -> ApiResult<Vec<Submission>> {
+pub(crate) fn submissions_of(
+    conn: &mut AnyConnection,
+    cycle: &ReportingCycleRow,
+    lang: &str,
+) -> ApiResult<Vec<Submission>> {
     let states = MemberStateRow::list(conn, None, 1000)?;
-    let rows: HashMap<String, SubmissionRow> =
-        SubmissionRow::for_cycle(conn, &cycle.code)?.into_iter().map(|s| (s.member_state.clone(), s)).collect();
+    let rows: HashMap<String, SubmissionRow> = SubmissionRow::for_cycle(conn, &cycle.code)?
+        .into_iter()
+        .map(|s| (s.member_state.clone(), s))
+        .collect();
     let indicators = IndicatorRow::all(conn)?.len();
     let mut reported: HashMap<String, HashSet<(String, i32)>> = HashMap::new();
     for (ms, ind, year) in cycle.reported(conn, None)? {
@@ -353,9 +447,15 @@ pub(crate) fn submissions_of(conn: &mut AnyConnection, cycle: &ReportingCycleRow
                 cycle: cycle.code.clone(),
                 member_state: s.code.clone(),
                 name: s.name_in(lang).to_string(),
-                status: row.map_or(SubmissionStatus::Draft, |r| SubmissionStatus::from_db(&r.status)),
+                status: row.map_or(SubmissionStatus::Draft, |r| {
+                    SubmissionStatus::from_db(&r.status)
+                }),
                 comment: row.and_then(|r| r.comment.clone()),
-                completeness: completeness(indicators, cycle, reported.get(&s.code).unwrap_or(&empty)),
+                completeness: completeness(
+                    indicators,
+                    cycle,
+                    reported.get(&s.code).unwrap_or(&empty),
+                ),
                 version: row.map_or(0, |r| r.version),
                 updated_at: row.map(|r| Timestamp::from_db(&r.updated_at)),
                 updated_by: row.map(|r| r.updated_by.clone()),
@@ -376,15 +476,26 @@ pub(crate) fn submissions_of(conn: &mut AnyConnection, cycle: &ReportingCycleRow
     )
 )]
 #[get("/{code}/submissions")]
-pub async fn list_submissions(req: HttpRequest, _caller: Caller, state: web::Data<AppState>, code: web::Path<String>) -> ApiResult<HttpResponse> {
+pub async fn list_submissions(
+    req: HttpRequest,
+    _caller: Caller,
+    state: web::Data<AppState>,
+    code: web::Path<String>,
+) -> ApiResult<HttpResponse> {
     let lang = language::negotiate(&req);
     let code = code.into_inner();
     let items = db::run(&state.pool, move |conn| {
-        let cycle = ReportingCycleRow::find(conn, &code)?.ok_or_else(|| ApiError::not_found(format!("No reporting cycle {code}.")))?;
+        let cycle = ReportingCycleRow::find(conn, &code)?
+            .ok_or_else(|| ApiError::not_found(format!("No reporting cycle {code}.")))?;
         submissions_of(conn, &cycle, lang)
     })
     .await?;
-    Ok(HttpResponse::Ok().insert_header((header::CONTENT_LANGUAGE, lang)).json(Page { items, next_cursor: None }))
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_LANGUAGE, lang))
+        .json(Page {
+            items,
+            next_cursor: None,
+        }))
 }
 
 /// A transition's comment.
@@ -392,7 +503,10 @@ pub async fn list_submissions(req: HttpRequest, _caller: Caller, state: web::Dat
 #[serde(deny_unknown_fields)]
 pub struct TransitionBody {
     /// Required to return a submission; optional otherwise.
-    #[schema(max_length = 5000, example = "Please add the 2020 disaggregation by sex.")]
+    #[schema(
+        max_length = 5000,
+        example = "Please add the 2020 disaggregation by sex."
+    )]
     pub comment: Option<String>,
 }
 
@@ -445,7 +559,10 @@ async fn transition(
         None => None,
     };
     if matches!(t, Transition::Return) && comment.is_none() {
-        return Err(ApiError::invalid("/comment", "is required to return a submission"));
+        return Err(ApiError::invalid(
+            "/comment",
+            "is required to return a submission",
+        ));
     }
     let lang = language::negotiate(req);
     let item = db::run(&state.pool, move |conn| {
@@ -552,16 +669,28 @@ transition_handler!(
     )
 )]
 #[get("/{code}/submissions/{member_state}/history")]
-pub async fn list_submission_history(_caller: Caller, state: web::Data<AppState>, path: web::Path<(String, String)>) -> ApiResult<HttpResponse> {
+pub async fn list_submission_history(
+    _caller: Caller,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> ApiResult<HttpResponse> {
     let (code, ms) = path.into_inner();
     MemberStateCode::parse(&ms).map_err(|m| ApiError::invalid("member_state", m))?;
     let events = db::run(&state.pool, move |conn| {
-        ReportingCycleRow::find(conn, &code)?.ok_or_else(|| ApiError::not_found(format!("No reporting cycle {code}.")))?;
-        Ok(AuditEventRow::for_resource(conn, "submission", &format!("{code}/{ms}"))?)
+        ReportingCycleRow::find(conn, &code)?
+            .ok_or_else(|| ApiError::not_found(format!("No reporting cycle {code}.")))?;
+        Ok(AuditEventRow::for_resource(
+            conn,
+            "submission",
+            &format!("{code}/{ms}"),
+        )?)
     })
     .await?;
     let items: Vec<HistoryEntry> = events.into_iter().map(HistoryEntry::from).collect();
-    Ok(HttpResponse::Ok().json(Page { items, next_cursor: None }))
+    Ok(HttpResponse::Ok().json(Page {
+        items,
+        next_cursor: None,
+    }))
 }
 
 /// Filters shared by reports that take a cycle.

@@ -219,6 +219,43 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    training_events (id) {
+        id -> Text,
+        member_state -> Nullable<Text>,
+        organizer -> Text,
+        title -> Text,
+        description -> Nullable<Text>,
+        start_date -> Text,
+        end_date -> Text,
+        city -> Nullable<Text>,
+        modality -> Text,
+        participants_total -> Nullable<Integer>,
+        participants_women -> Nullable<Integer>,
+        participants_men -> Nullable<Integer>,
+        partners -> Nullable<Text>,
+        version -> Integer,
+        created_at -> Text,
+        updated_at -> Text,
+        deleted_at -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    training_event_audiences (event_id, audience) {
+        event_id -> Text,
+        audience -> Text,
+    }
+}
+
+diesel::table! {
+    training_event_guidelines (event_id, work_plan, guideline_number) {
+        event_id -> Text,
+        work_plan -> Text,
+        guideline_number -> Integer,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     member_states,
     work_plans,
@@ -236,4 +273,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     indicator_values,
     reporting_cycles,
     submissions,
+    training_events,
+    training_event_audiences,
+    training_event_guidelines,
 );

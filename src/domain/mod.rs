@@ -1,5 +1,6 @@
 //! Validated values: once constructed, always valid ("parse, don't validate").
 
+mod audience;
 pub mod contact;
 mod disaggregation;
 mod member_state_code;
@@ -8,6 +9,7 @@ mod period;
 mod role;
 mod username;
 
+pub use audience::Audience;
 pub use disaggregation::Disaggregation;
 pub use member_state_code::MemberStateCode;
 pub use password::Password;

@@ -8,5 +8,6 @@ pub mod indicator_value;
 pub mod member_state;
 pub mod national_authority;
 pub mod reporting_cycle;
+pub mod training_event;
 pub mod user;
 pub mod work_plan;

@@ -37,11 +37,22 @@ pub const LOCKING: [&str; 2] = ["submitted", "validated"];
 
 impl ReportingCycleRow {
     pub fn find(conn: &mut AnyConnection, code: &str) -> QueryResult<Option<Self>> {
-        rc::table.find(code).select(Self::as_select()).first(conn).optional()
+        rc::table
+            .find(code)
+            .select(Self::as_select())
+            .first(conn)
+            .optional()
     }
 
-    pub fn list(conn: &mut AnyConnection, after: Option<&str>, limit: i64) -> QueryResult<Vec<Self>> {
-        let mut q = rc::table.order(rc::code).select(Self::as_select()).into_boxed();
+    pub fn list(
+        conn: &mut AnyConnection,
+        after: Option<&str>,
+        limit: i64,
+    ) -> QueryResult<Vec<Self>> {
+        let mut q = rc::table
+            .order(rc::code)
+            .select(Self::as_select())
+            .into_boxed();
         if let Some(a) = after {
             q = q.filter(rc::code.gt(a.to_string()));
         }
@@ -49,23 +60,38 @@ impl ReportingCycleRow {
     }
 
     pub fn insert(&self, conn: &mut AnyConnection) -> QueryResult<()> {
-        diesel::insert_into(rc::table).values(self).execute(conn).map(|_| ())
+        diesel::insert_into(rc::table)
+            .values(self)
+            .execute(conn)
+            .map(|_| ())
     }
 
     pub fn update(&self, conn: &mut AnyConnection, expected_version: i32) -> QueryResult<bool> {
-        let n = diesel::update(rc::table.filter(rc::code.eq(self.code.clone())).filter(rc::version.eq(expected_version)))
-            .set(self)
-            .execute(conn)?;
+        let n = diesel::update(
+            rc::table
+                .filter(rc::code.eq(self.code.clone()))
+                .filter(rc::version.eq(expected_version)),
+        )
+        .set(self)
+        .execute(conn)?;
         Ok(n == 1)
     }
 
     /// Distinct (member_state, indicator, year) with a live value in the cycle's years.
-    pub fn reported(&self, conn: &mut AnyConnection, member_state: Option<&str>) -> QueryResult<Vec<(String, String, i32)>> {
+    pub fn reported(
+        &self,
+        conn: &mut AnyConnection,
+        member_state: Option<&str>,
+    ) -> QueryResult<Vec<(String, String, i32)>> {
         let mut q = indicator_values::table
             .filter(indicator_values::deleted_at.is_null())
             .filter(indicator_values::period.ge(self.period_from.to_string()))
             .filter(indicator_values::period.le(format!("{}~", self.period_to)))
-            .select((indicator_values::member_state, indicator_values::indicator, indicator_values::period))
+            .select((
+                indicator_values::member_state,
+                indicator_values::indicator,
+                indicator_values::period,
+            ))
             .distinct()
             .into_boxed();
         if let Some(ms) = member_state {
@@ -83,17 +109,30 @@ impl ReportingCycleRow {
 }
 
 impl SubmissionRow {
-    pub fn find(conn: &mut AnyConnection, cycle: &str, member_state: &str) -> QueryResult<Option<Self>> {
-        sub::table.find((cycle.to_string(), member_state.to_string())).select(Self::as_select()).first(conn).optional()
+    pub fn find(
+        conn: &mut AnyConnection,
+        cycle: &str,
+        member_state: &str,
+    ) -> QueryResult<Option<Self>> {
+        sub::table
+            .find((cycle.to_string(), member_state.to_string()))
+            .select(Self::as_select())
+            .first(conn)
+            .optional()
     }
 
     pub fn for_cycle(conn: &mut AnyConnection, cycle: &str) -> QueryResult<Vec<Self>> {
-        sub::table.filter(sub::cycle.eq(cycle.to_string())).select(Self::as_select()).load(conn)
+        sub::table
+            .filter(sub::cycle.eq(cycle.to_string()))
+            .select(Self::as_select())
+            .load(conn)
     }
 
     pub fn upsert(&self, conn: &mut AnyConnection, existed: bool) -> QueryResult<()> {
         if existed {
-            diesel::update(sub::table.find((self.cycle.clone(), self.member_state.clone()))).set(self).execute(conn)?;
+            diesel::update(sub::table.find((self.cycle.clone(), self.member_state.clone())))
+                .set(self)
+                .execute(conn)?;
         } else {
             diesel::insert_into(sub::table).values(self).execute(conn)?;
         }
@@ -101,7 +140,10 @@ impl SubmissionRow {
     }
 
     /// Cycles (code, years, work plan) in which `member_state`'s submission locks its data.
-    pub fn locking_cycles(conn: &mut AnyConnection, member_state: &str) -> QueryResult<Vec<(String, i32, i32, String)>> {
+    pub fn locking_cycles(
+        conn: &mut AnyConnection,
+        member_state: &str,
+    ) -> QueryResult<Vec<(String, i32, i32, String)>> {
         sub::table
             .inner_join(rc::table.on(rc::code.eq(sub::cycle)))
             .filter(sub::member_state.eq(member_state.to_string()))

@@ -11,5 +11,6 @@ mod national_authorities;
 mod openapi;
 mod operations;
 mod register;
+mod training_events;
 mod users;
 mod work_plans;
