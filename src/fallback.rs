@@ -54,26 +54,38 @@ impl RouteTable {
         Self { routes }
     }
 
-    /// The methods allowed on `path`, or `None` when no route matches it.
+    /// The methods allowed on `path`, or `None` when no route matches it. When templates overlap
+    /// (`/indicator-values/batch` and `/indicator-values/{id}`), the most literal ones win, as in
+    /// the router.
     pub fn allowed(&self, path: &str) -> Option<Vec<String>> {
         let parts: Vec<&str> = split(path).collect();
-        let mut found: Option<Vec<String>> = None;
+        let mut best: Option<(usize, Vec<String>)> = None;
         for (segments, methods) in &self.routes {
             let matches = segments.len() == parts.len()
                 && segments.iter().zip(&parts).all(|(s, p)| match s {
                     Segment::Literal(l) => l == p,
                     Segment::Param => !p.is_empty(),
                 });
-            if matches {
-                let list = found.get_or_insert_with(Vec::new);
-                for m in methods {
-                    if !list.contains(m) {
-                        list.push(m.clone());
+            if !matches {
+                continue;
+            }
+            let params = segments
+                .iter()
+                .filter(|s| matches!(s, Segment::Param))
+                .count();
+            match &mut best {
+                Some((n, list)) if *n == params => {
+                    for m in methods {
+                        if !list.contains(m) {
+                            list.push(m.clone());
+                        }
                     }
                 }
+                Some((n, _)) if *n < params => {}
+                _ => best = Some((params, methods.clone())),
             }
         }
-        found
+        best.map(|(_, list)| list)
     }
 }
 

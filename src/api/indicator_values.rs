@@ -59,7 +59,6 @@ pub struct IndicatorValue {
     #[schema(value_type = Object)]
     pub disaggregation: Value,
     /// Typed by the indicator (integer, number, boolean or string); `null` only when confidential.
-    #[schema(value_type = Object)]
     pub value: Value,
     pub flag: Option<String>,
     pub comment: Option<String>,
@@ -172,6 +171,42 @@ pub struct ImportRejected {
     pub summary: ImportSummary,
 }
 
+/// The 422 of the import: either a refused atomic batch (every summary field present, each error
+/// with `index` and `code`) or a request-level problem (too many values, a bad query parameter)
+/// with only the problem fields.
+#[derive(Debug, Serialize, ToSchema)]
+#[allow(dead_code)]
+pub struct ImportProblem {
+    #[serde(rename = "type")]
+    #[schema(example = "urn:palermo:problem:import-rejected")]
+    problem_type: String,
+    #[schema(example = "Batch rejected")]
+    title: String,
+    #[schema(example = 422)]
+    status: u16,
+    detail: String,
+    received: Option<usize>,
+    created: Option<usize>,
+    updated: Option<usize>,
+    unchanged: Option<usize>,
+    rejected: Option<usize>,
+    written: Option<bool>,
+    dry_run: Option<bool>,
+    #[schema(inline)]
+    mode: Option<Mode>,
+    errors: Option<Vec<ImportProblemError>>,
+}
+
+/// An error of the import's 422: row errors carry `index` and `code`.
+#[derive(Debug, Serialize, ToSchema)]
+#[allow(dead_code)]
+pub struct ImportProblemError {
+    index: Option<usize>,
+    field: String,
+    code: Option<String>,
+    message: String,
+}
+
 /// Import a table of values in one transaction: upsert by natural key (member state, indicator,
 /// period, disaggregation). `atomic` (default): any invalid row answers 422 and nothing is written;
 /// `partial`: valid rows are written and invalid ones reported; `dry_run=true`: the same summary,
@@ -188,7 +223,7 @@ pub struct ImportRejected {
     responses(
         (status = 200, description = "Applied (or, for a dry run, checked)", body = ImportSummary),
         (status = 403, response = crate::api::problems::Forbidden),
-        (status = 422, description = "Atomic batch with invalid rows (nothing written), or more than 10,000 values", body = ImportRejected, content_type = "application/problem+json"),
+        (status = 422, description = "Atomic batch with invalid rows (nothing written), or more than 10,000 values", body = ImportProblem, content_type = "application/problem+json"),
     )
 )]
 #[post("/batch")]

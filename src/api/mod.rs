@@ -12,6 +12,7 @@ pub mod national_authorities;
 pub mod problems;
 pub mod register;
 pub mod reporting_cycles;
+pub mod reports;
 pub mod training_events;
 pub mod users;
 pub mod work_plans;
@@ -33,6 +34,7 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         .service(scope::scope("/indicators").configure(indicators::configure))
         .service(scope::scope("/indicator-values").configure(indicator_values::configure))
         .service(scope::scope("/reporting-cycles").configure(reporting_cycles::configure))
+        .service(scope::scope("/reports").configure(reports::configure))
         .service(scope::scope("/training-events").configure(training_events::configure));
 }
 

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use actix_web::http::header;
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::api::{check_if_match, etag, if_match};
@@ -691,12 +691,4 @@ pub async fn list_submission_history(
         items,
         next_cursor: None,
     }))
-}
-
-/// Filters shared by reports that take a cycle.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct CycleParam {
-    #[param(example = "2019-2020", max_length = 9)]
-    pub cycle: String,
 }

@@ -20,6 +20,9 @@ use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
 use crate::timestamp::Timestamp;
 
+/// A whole work plan (all guidelines and mandates) comes in one request.
+const WORK_PLAN_BODY_LIMIT: usize = 4 * 1024 * 1024;
+
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_work_plans)
         .service(create_work_plan)
@@ -599,7 +602,7 @@ impl NewWorkPlan {
 pub async fn create_work_plan(
     caller: Caller,
     state: web::Data<AppState>,
-    body: JsonBody<NewWorkPlan>,
+    body: JsonBody<NewWorkPlan, WORK_PLAN_BODY_LIMIT>,
 ) -> ApiResult<HttpResponse> {
     caller.require_admin()?;
     let new = body.0;

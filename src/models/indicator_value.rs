@@ -107,6 +107,21 @@ impl IndicatorValueRow {
             .map(|_| ())
     }
 
+    /// How many values match `f`.
+    pub fn count(conn: &mut AnyConnection, f: &Filter) -> QueryResult<usize> {
+        // Counted through the keyset list in pages, to reuse one filter definition.
+        let mut n = 0;
+        let mut after: Option<Key> = None;
+        loop {
+            let page = Self::list(conn, f, after.as_ref(), 5000)?;
+            n += page.len();
+            match page.last() {
+                Some(last) if page.len() == 5000 => after = Some(last.key()),
+                _ => return Ok(n),
+            }
+        }
+    }
+
     /// Up to `limit` values matching `f`, in natural-key order, after `after`.
     pub fn list(
         conn: &mut AnyConnection,

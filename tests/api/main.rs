@@ -11,6 +11,7 @@ mod national_authorities;
 mod openapi;
 mod operations;
 mod register;
+mod reporting;
 mod training_events;
 mod users;
 mod work_plans;
