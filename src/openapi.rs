@@ -33,6 +33,7 @@ header while there is more.",
         (name = "reporting-cycles", description = "Reporting cycles of mandate 10 and each member state's submission: submit, return, validate, reopen. A submitted or validated report locks the state's data for its reporters."),
         (name = "training-events", description = "Training events (guidelines 12, 32 and 45; mandates 1 to 5): who was trained, when, where and on which guidelines, by member states and, for regional events, by the General Secretariat."),
         (name = "reports", description = "Reports of mandate 10 (any role): implementation by guideline and state, country profiles, the biennial report with hemisphere totals."),
+        (name = "changes", description = "The ordered feed of every change, for clients that keep a synchronised copy."),
         (name = "operations", description = "Health, metrics and the API description; no authentication."),
     ),
     components(

@@ -1,6 +1,7 @@
 //! HTTP handlers, one module per resource, each with its request/response types and `configure`.
 
 pub mod auth;
+pub mod changes;
 pub mod commitments;
 pub mod health;
 pub mod indicator_values;
@@ -35,6 +36,7 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         .service(scope::scope("/indicator-values").configure(indicator_values::configure))
         .service(scope::scope("/reporting-cycles").configure(reporting_cycles::configure))
         .service(scope::scope("/reports").configure(reports::configure))
+        .service(scope::scope("/changes").configure(changes::configure))
         .service(scope::scope("/training-events").configure(training_events::configure));
 }
 

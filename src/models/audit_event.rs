@@ -81,6 +81,25 @@ impl AuditEventRow {
             .load(conn)
     }
 
+    /// Up to `limit` events after id `after`, oldest first, leaving out `hidden` resource types.
+    pub fn feed(
+        conn: &mut AnyConnection,
+        after: i64,
+        hidden: &[&str],
+        limit: i64,
+    ) -> QueryResult<Vec<Self>> {
+        audit_events::table
+            .filter(audit_events::id.gt(after))
+            .filter(
+                audit_events::resource_type
+                    .ne_all(hidden.iter().map(|h| h.to_string()).collect::<Vec<_>>()),
+            )
+            .order(audit_events::id)
+            .limit(limit)
+            .select(Self::as_select())
+            .load(conn)
+    }
+
     /// Every event for one resource, oldest first.
     pub fn for_resource(
         conn: &mut AnyConnection,

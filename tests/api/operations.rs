@@ -362,3 +362,91 @@ async fn startup_with_only_one_admin_variable_on_an_empty_database_is_refused() 
         "password without username is refused at start"
     );
 }
+
+#[tokio::test]
+async fn the_changes_feed_lists_every_write_in_order_and_resumes_after_a_cursor() {
+    let app = crate::helpers::spawn_app().await;
+    let viewer = app.viewer().await;
+    let put = |n: i32| format!("/api/v1/member-states/ARG/commitments/WP2/{n}");
+    for n in [1, 2] {
+        let res = app
+            .send_json(
+                reqwest::Method::PUT,
+                &put(n),
+                Some(&app.admin_token),
+                &serde_json::json!({"status": "planned"}),
+            )
+            .await;
+        assert_eq!(res.status().as_u16(), 201);
+    }
+    let feed: serde_json::Value = app
+        .get("/api/v1/changes?limit=1000", &viewer)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let items = feed["items"].as_array().expect("items");
+    assert!(
+        items.iter().all(|c| c["resource_type"] != "user"),
+        "viewers do not see account changes: {feed}"
+    );
+    let commitments: Vec<&serde_json::Value> = items
+        .iter()
+        .filter(|c| c["resource_type"] == "commitment")
+        .collect();
+    assert_eq!(commitments.len(), 2, "{feed}");
+    let admin_feed: serde_json::Value = app
+        .get("/api/v1/changes?limit=1000", &app.admin_token)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert!(
+        admin_feed["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .any(|c| c["resource_type"] == "user"),
+        "admins see them"
+    );
+
+    let first: serde_json::Value = app
+        .get("/api/v1/changes?limit=1", &viewer)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let cursor = first["next_cursor"].as_str().expect("cursor").to_string();
+    let res = app
+        .send_json(
+            reqwest::Method::PUT,
+            &put(3),
+            Some(&app.admin_token),
+            &serde_json::json!({"status": "implemented"}),
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 201);
+    let rest: serde_json::Value = app
+        .get(
+            &format!("/api/v1/changes?limit=1000&after={cursor}"),
+            &viewer,
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    let seqs: Vec<i64> = rest["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|c| c["sequence"].as_i64())
+        .collect();
+    assert!(seqs.windows(2).all(|w| w[0] < w[1]), "ordered: {seqs:?}");
+    assert_eq!(
+        rest["items"].as_array().map(Vec::len),
+        Some(2),
+        "after the first commitment: the second and the new one: {rest}"
+    );
+    crate::helpers::assert_problem(app.get("/api/v1/changes?after=garbage", &viewer).await, 422)
+        .await;
+}

@@ -1,0 +1,103 @@
+//! `GET /api/v1/changes`: the ordered feed of every change (from the audit trail), for clients
+//! that keep a copy in sync.
+
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::auth::Caller;
+use crate::db;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::QueryParams;
+use crate::models::audit_event::AuditEventRow;
+use crate::pagination::{Page, PageParams};
+use crate::state::AppState;
+use crate::timestamp::Timestamp;
+
+const KIND: &str = "changes";
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_changes);
+}
+
+/// One change.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"sequence": 42, "resource_type": "commitment", "resource_id": "0193a0b4-7c1e-7d3a-9f7e-2b8f4c1d5e6b",
+    "action": "update", "changed_at": "2026-11-22T20:43:03.123456Z"}))]
+pub struct Change {
+    /// Increasing position in the feed.
+    pub sequence: i64,
+    /// `national_authority`, `commitment`, `training_event`, `indicator_value`,
+    /// `indicator_value_batch`, `indicator`, `work_plan`, `reporting_cycle`, `submission`
+    /// (and `user`, for administrators).
+    pub resource_type: String,
+    pub resource_id: String,
+    /// `create`, `update`, `delete`, `deactivate`, `import`, `submit`, ...
+    pub action: String,
+    pub changed_at: Timestamp,
+}
+
+/// Position in the feed.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ChangesParams {
+    /// Cursor: `next_cursor` of the previous page (absent: from the beginning).
+    #[param(max_length = 512)]
+    pub after: Option<String>,
+    /// Items per page, 1 to 1000 (default 50).
+    #[param(minimum = 1, maximum = 1000)]
+    pub limit: Option<i64>,
+}
+
+/// Every change in order, oldest first. Keep the last `next_cursor` and pass it as `after` to get
+/// only what changed since; then read the changed resources. Account changes are shown to
+/// administrators only.
+#[utoipa::path(tag = "changes", params(ChangesParams), responses((status = 200, description = "A page of changes", body = Page<Change>)))]
+#[get("")]
+pub async fn list_changes(
+    req: HttpRequest,
+    caller: Caller,
+    state: web::Data<AppState>,
+    query: QueryParams<ChangesParams>,
+) -> ApiResult<HttpResponse> {
+    let page = PageParams {
+        limit: query.0.limit,
+        cursor: query.0.after,
+    };
+    let limit = page.limit()?;
+    let after: i64 = page
+        .after(KIND)
+        .map_err(|_| ApiError::invalid("after", "is not a cursor of this feed"))?
+        .unwrap_or(0);
+    let hidden: &'static [&'static str] = if caller.is_admin() { &[] } else { &["user"] };
+    let rows = db::run(&state.pool, move |conn| {
+        Ok(AuditEventRow::feed(conn, after, hidden, limit + 1)?)
+    })
+    .await?;
+    let mut res = Page::from_rows(
+        rows,
+        limit,
+        KIND,
+        |r| r.id,
+        |r| Change {
+            sequence: r.id,
+            changed_at: Timestamp::from_db(&r.occurred_at),
+            resource_type: r.resource_type,
+            resource_id: r.resource_id,
+            action: r.action,
+        },
+    );
+    // The feed's cursor parameter is `after`, so the Link header must use it too.
+    let next = res.next_cursor.take();
+    let mut http = HttpResponse::Ok();
+    if let Some(c) = &next {
+        http.insert_header((
+            actix_web::http::header::LINK,
+            format!("<{}?after={c}&limit={limit}>; rel=\"next\"", req.path()),
+        ));
+    }
+    res.next_cursor = next;
+    Ok(http.json(res))
+}
