@@ -485,8 +485,25 @@ def counts(tot):
     return ", ".join(f"{k} {tot[k]:,}" for k in ("created", "updated", "unchanged", "rejected"))
 
 
+def wait_idle(max_seconds):
+    """Waits (bounded) until the rest of the machine uses < 0.15 cores for 10 s in a row."""
+    if max_seconds <= 0:
+        return
+    t0, quiet, prev = time.monotonic(), 0, machine_busy_s()
+    while time.monotonic() - t0 < max_seconds:
+        time.sleep(1)
+        b = machine_busy_s()
+        quiet = quiet + 1 if b - prev < 0.15 else 0
+        prev = b
+        if quiet >= 10:
+            log(f"machine idle after {time.monotonic() - t0:.0f} s of waiting")
+            return
+    log(f"machine still busy after {max_seconds} s: going ahead anyway")
+
+
 def bench_backend(name, binary, database_url, workdir, raw_fn, wrk_seconds):
     res = {"backend": name}
+    wait_idle(int(os.environ.get("BENCH_WAIT_IDLE", "0")))
     log(f"\n=== {name}: starting server ===")
     server = Server(binary, database_url, workdir, name)
     try:

@@ -159,7 +159,8 @@ pub struct RowError {
     pub field: String,
     /// Stable machine-readable code: `invalid_row`, `unknown_field`, `unknown_member_state`,
     /// `unknown_indicator`, `invalid_period`, `unknown_dimension`, `unknown_code`, `invalid_value`,
-    /// `value_out_of_range`, `value_required`, `invalid_flag`, `invalid_text`, `duplicate_key`.
+    /// `value_out_of_range`, `value_required`, `invalid_flag`, `invalid_text`, `duplicate_key`,
+    /// `locked` (the state's submission for a cycle covering the period is submitted or validated).
     #[schema(example = "unknown_code")]
     pub code: String,
     #[schema(example = "\"girl\" is not a code of dimension sex (female, male, other, unknown)")]

@@ -362,7 +362,7 @@ fn upsert(
     if_match: Option<&str>,
 ) -> ApiResult<(CommitmentRow, bool)> {
     require_targets(conn, code, plan, number)?;
-    crate::locks::check_commitments(conn, caller, code, plan)?;
+    crate::locks::check_commitments(conn, code, plan)?;
     let now = Timestamp::now().to_db();
     let existing = CommitmentRow::find(conn, code, plan, number)?;
     let live = existing.as_ref().filter(|r| r.deleted_at.is_none());
@@ -515,7 +515,7 @@ pub async fn delete_commitment(
     db::run(&state.pool, move |conn| {
         write_transaction(conn, |conn| {
             require_targets(conn, &code, &plan, number)?;
-            crate::locks::check_commitments(conn, &caller, &code, &plan)?;
+            crate::locks::check_commitments(conn, &code, &plan)?;
             let before = CommitmentRow::find(conn, &code, &plan, number)?
                 .filter(|r| r.deleted_at.is_none())
                 .ok_or_else(|| {

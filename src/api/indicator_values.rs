@@ -283,15 +283,25 @@ pub async fn import_indicator_values(
                     }
                 }
             }
-            if !caller.is_admin() {
-                let mut by_state: std::collections::BTreeMap<&str, Vec<i32>> = std::collections::BTreeMap::new();
-                for r in &valid {
-                    by_state.entry(r.member_state.as_str()).or_default().push(r.year());
-                }
-                for (state, years) in by_state {
-                    crate::locks::check_values(conn, &caller, state, &years)?;
+            // Rows of a locked (submitted or validated) state and year are rejected.
+            let locks = crate::locks::ValueLocks::load(conn, valid.iter().map(|r| r.member_state.as_str()))?;
+            let mut open_rows = Vec::with_capacity(valid.len());
+            for r in valid {
+                match locks.locking(&r.member_state, r.year()) {
+                    Some(cycle) => {
+                        rejected += 1;
+                        errors.push(RowError {
+                            index: r.index,
+                            field: "period".into(),
+                            code: "locked".into(),
+                            message: crate::locks::value_message(&r.member_state, r.year(), cycle),
+                        });
+                    }
+                    None => open_rows.push(r),
                 }
             }
+            let valid = open_rows;
+            errors.sort_by_key(|e| e.index);
             let refuse = mode == Mode::Atomic && rejected > 0;
             let applied = indicator_import::apply(conn, &caller, &valid, dry_run || refuse)?;
             let Counts { created, updated, unchanged } = applied.counts;
@@ -597,7 +607,7 @@ pub async fn delete_indicator_value(
                 .get(..4)
                 .and_then(|y| y.parse().ok())
                 .unwrap_or(0);
-            crate::locks::check_values(conn, &caller, &before.member_state, &[year])?;
+            crate::locks::check_value(conn, &before.member_state, year)?;
             check_if_match(if_match.as_deref(), &etag(KIND, &before.id, before.version))?;
             let now = Timestamp::now().to_db();
             let after = IndicatorValueRow {

@@ -34,6 +34,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(get_reporting_cycle)
         .service(update_reporting_cycle)
         .service(list_submissions)
+        .service(get_submission)
         .service(submit_submission)
         .service(return_submission)
         .service(validate_submission)
@@ -369,17 +370,27 @@ impl SubmissionStatus {
     }
 }
 
-/// How much of the cycle's indicator table a state has filled.
+/// An indicator and year without a total value.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MissingValue {
+    #[schema(example = "SHELTERS")]
+    pub indicator: String,
+    #[schema(example = 2020)]
+    pub year: i32,
+}
+
+/// How much of the cycle's indicator table a state has filled: catalog indicators x years with at
+/// least a total value (no disaggregation).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Completeness {
-    /// Catalog indicators x years of the cycle.
     #[schema(example = 32)]
     pub expected: usize,
-    /// Of those, how many have at least one value.
     #[schema(example = 20)]
     pub reported: usize,
     #[schema(example = 62.5)]
     pub percent: f64,
+    /// What is missing, by indicator and year.
+    pub missing: Vec<MissingValue>,
 }
 
 /// A member state's submission in a cycle.
@@ -393,9 +404,18 @@ pub struct Submission {
     #[schema(example = "Argentina")]
     pub name: String,
     pub status: SubmissionStatus,
-    /// The General Secretariat's comment when returned (or the last transition's comment).
+    /// The comment of the last transition (required when returned).
     pub comment: Option<String>,
     pub completeness: Completeness,
+    /// Commitments recorded on the cycle's work plan.
+    #[schema(example = 41)]
+    pub commitments_recorded: usize,
+    /// Guidelines of the cycle's work plan.
+    #[schema(example = 60)]
+    pub commitments_expected: usize,
+    /// Training events hosted by the state overlapping the cycle's years.
+    #[schema(example = 3)]
+    pub training_events: usize,
     pub version: i32,
     /// When the status last changed (`null` while never touched).
     pub updated_at: Option<Timestamp>,
@@ -403,13 +423,24 @@ pub struct Submission {
 }
 
 pub(crate) fn completeness(
-    expected_indicators: usize,
-    cycle: &ReportingCycleRow,
+    indicators: &[String],
+    from: i32,
+    to: i32,
     reported: &HashSet<(String, i32)>,
 ) -> Completeness {
-    let years = (cycle.period_to - cycle.period_from + 1).max(0) as usize;
-    let expected = expected_indicators * years;
-    let n = reported.len();
+    let mut missing = Vec::new();
+    for i in indicators {
+        for y in from..=to {
+            if !reported.contains(&(i.clone(), y)) {
+                missing.push(MissingValue {
+                    indicator: i.clone(),
+                    year: y,
+                });
+            }
+        }
+    }
+    let expected = indicators.len() * (to - from + 1).max(0) as usize;
+    let n = expected - missing.len();
     let percent = if expected == 0 {
         0.0
     } else {
@@ -419,6 +450,7 @@ pub(crate) fn completeness(
         expected,
         reported: n,
         percent,
+        missing,
     }
 }
 
@@ -428,15 +460,41 @@ pub(crate) fn submissions_of(
     cycle: &ReportingCycleRow,
     lang: &str,
 ) -> ApiResult<Vec<Submission>> {
+    use crate::models::commitment::{self, CommitmentRow};
+    use crate::models::training_event::{Filter as EventFilter, TrainingEventRecord};
+    use crate::models::work_plan::GuidelineRow;
     let states = MemberStateRow::list(conn, None, 1000)?;
     let rows: HashMap<String, SubmissionRow> = SubmissionRow::for_cycle(conn, &cycle.code)?
         .into_iter()
         .map(|s| (s.member_state.clone(), s))
         .collect();
-    let indicators = IndicatorRow::all(conn)?.len();
+    let indicators: Vec<String> = IndicatorRow::all(conn)?
+        .into_iter()
+        .map(|i| i.code)
+        .collect();
     let mut reported: HashMap<String, HashSet<(String, i32)>> = HashMap::new();
     for (ms, ind, year) in cycle.reported(conn, None)? {
         reported.entry(ms).or_default().insert((ind, year));
+    }
+    let guidelines = GuidelineRow::list(conn, &cycle.work_plan, None, None, 100_000)?.len();
+    let mut commitments: HashMap<String, usize> = HashMap::new();
+    let cf = commitment::Filter {
+        work_plan: Some(cycle.work_plan.clone()),
+        ..Default::default()
+    };
+    for c in CommitmentRow::list(conn, &cf, None, 1_000_000)? {
+        *commitments.entry(c.member_state).or_default() += 1;
+    }
+    let ef = EventFilter {
+        from: Some(format!("{:04}-01-01", cycle.period_from)),
+        to: Some(format!("{:04}-12-31", cycle.period_to)),
+        ..Default::default()
+    };
+    let mut events: HashMap<String, usize> = HashMap::new();
+    for e in TrainingEventRecord::list(conn, &ef, None, 1_000_000)? {
+        if let Some(ms) = e.row.member_state {
+            *events.entry(ms).or_default() += 1;
+        }
     }
     let empty = HashSet::new();
     Ok(states
@@ -452,10 +510,14 @@ pub(crate) fn submissions_of(
                 }),
                 comment: row.and_then(|r| r.comment.clone()),
                 completeness: completeness(
-                    indicators,
-                    cycle,
+                    &indicators,
+                    cycle.period_from,
+                    cycle.period_to,
                     reported.get(&s.code).unwrap_or(&empty),
                 ),
+                commitments_recorded: commitments.get(&s.code).copied().unwrap_or(0),
+                commitments_expected: guidelines,
+                training_events: events.get(&s.code).copied().unwrap_or(0),
                 version: row.map_or(0, |r| r.version),
                 updated_at: row.map(|r| Timestamp::from_db(&r.updated_at)),
                 updated_by: row.map(|r| r.updated_by.clone()),
@@ -496,6 +558,41 @@ pub async fn list_submissions(
             items,
             next_cursor: None,
         }))
+}
+
+/// One member state's submission in the cycle.
+#[utoipa::path(
+    tag = "reporting-cycles",
+    params(("code" = String, Path, description = "Cycle code", example = "2019-2020", max_length = 9),
+        ("member_state" = String, Path, description = "Member state (ISO alpha-3)", example = "ARG"),
+        ("Accept-Language" = Option<String>, Header, description = "en, es, fr or pt")),
+    responses(
+        (status = 200, description = "The submission", body = Submission),
+        (status = 404, response = crate::api::problems::NotFound),
+    )
+)]
+#[get("/{code}/submissions/{member_state}")]
+pub async fn get_submission(
+    req: HttpRequest,
+    _caller: Caller,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> ApiResult<HttpResponse> {
+    let lang = language::negotiate(&req);
+    let (code, ms) = path.into_inner();
+    MemberStateCode::parse(&ms).map_err(|m| ApiError::invalid("member_state", m))?;
+    let item = db::run(&state.pool, move |conn| {
+        let cycle = ReportingCycleRow::find(conn, &code)?
+            .ok_or_else(|| ApiError::not_found(format!("No reporting cycle {code}.")))?;
+        submissions_of(conn, &cycle, lang)?
+            .into_iter()
+            .find(|s| s.member_state == ms)
+            .ok_or_else(|| ApiError::not_found(format!("No member state with code {ms}.")))
+    })
+    .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_LANGUAGE, lang))
+        .json(item))
 }
 
 /// A transition's comment.
@@ -577,7 +674,18 @@ async fn transition(
             let before = SubmissionRow::find(conn, &code, &ms)?;
             let from = before.as_ref().map_or(SubmissionStatus::Draft, |r| SubmissionStatus::from_db(&r.status));
             let to = t.next(from).ok_or_else(|| {
-                ApiError::conflict(format!("A {} submission cannot be {}ed.", from.as_str(), t.name().trim_end_matches('e')))
+                let allowed: Vec<&str> = [Transition::Submit, Transition::Return, Transition::Validate, Transition::Reopen]
+                    .into_iter()
+                    .filter(|c| c.next(from).is_some())
+                    .map(Transition::name)
+                    .collect();
+                ApiError::conflict(format!(
+                    "Cannot {} a {} submission. Allowed from {}: {}.",
+                    t.name(),
+                    from.as_str(),
+                    from.as_str(),
+                    allowed.join(", ")
+                ))
             })?;
             let row = SubmissionRow {
                 cycle: code.clone(),

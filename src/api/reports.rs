@@ -102,6 +102,9 @@ pub struct ImplementationReport {
 pub struct WorkPlanParam {
     #[param(example = "WP2", max_length = 16)]
     pub work_plan: String,
+    /// `csv`: one row per guideline (same as `Accept: text/csv`).
+    #[param(inline)]
+    pub format: Option<crate::csv::Format>,
 }
 
 /// Per guideline, how many member states are at each status; per state, how many guidelines are.
@@ -110,7 +113,7 @@ pub struct WorkPlanParam {
     tag = "reports",
     params(WorkPlanParam, ("Accept-Language" = Option<String>, Header, description = "en, es, fr or pt")),
     responses(
-        (status = 200, description = "The implementation report", body = ImplementationReport),
+        (status = 200, description = "The implementation report (JSON, or CSV by guideline)", content((ImplementationReport = "application/json"), (String = "text/csv"))),
         (status = 404, response = crate::api::problems::NotFound),
     )
 )]
@@ -121,6 +124,7 @@ pub async fn get_implementation_report(
     state: web::Data<AppState>,
     query: QueryParams<WorkPlanParam>,
 ) -> ApiResult<HttpResponse> {
+    let want_csv = crate::csv::wanted(&req, query.0.format);
     let plan = query.0.work_plan;
     bounded("work_plan", Some(&plan), 16)?;
     let lang = language::negotiate(&req);
@@ -174,6 +178,34 @@ pub async fn get_implementation_report(
         })
     })
     .await?;
+    if want_csv {
+        let mut out = crate::csv::line(&[
+            "guideline",
+            "section",
+            "not_started",
+            "planned",
+            "in_progress",
+            "implemented",
+            "not_applicable",
+            "no_commitment",
+        ]);
+        for g in &report.by_guideline {
+            let c = &g.states;
+            out.push_str(&crate::csv::line(&[
+                g.number.to_string(),
+                g.section.clone(),
+                c.not_started.to_string(),
+                c.planned.to_string(),
+                c.in_progress.to_string(),
+                c.implemented.to_string(),
+                c.not_applicable.to_string(),
+                c.no_commitment.to_string(),
+            ]));
+        }
+        return Ok(HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8")
+            .body(out));
+    }
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_LANGUAGE, lang))
         .json(report))
@@ -362,7 +394,11 @@ pub async fn get_member_state_report(
             years.entry(ind.clone()).or_default().push(*y);
         }
         let set: HashSet<(String, i32)> = reported.into_iter().map(|(_, i, y)| (i, y)).collect();
-        let indicator_completeness = completeness(IndicatorRow::all(conn)?.len(), &window, &set);
+        let codes: Vec<String> = IndicatorRow::all(conn)?
+            .into_iter()
+            .map(|i| i.code)
+            .collect();
+        let indicator_completeness = completeness(&codes, from, to, &set);
         Ok(MemberStateReport {
             member_state: ms.code.clone(),
             name: ms.name_in(lang).to_string(),
@@ -415,6 +451,29 @@ pub struct HemisphereTotals {
     pub training: TrainingSummary,
     /// Values reported for the cycle's years.
     pub indicator_values: usize,
+    /// Mean of the states' indicator completeness, in percent.
+    #[schema(example = 41.3)]
+    pub indicator_coverage: f64,
+    /// Commitments on the work plan by section and status.
+    #[schema(value_type = Object)]
+    pub commitments_by_section: BTreeMap<String, StatusCounts>,
+    /// Sums of the total values (no disaggregation) of count indicators, per indicator and year.
+    pub count_totals: Vec<CountTotal>,
+}
+
+/// The hemisphere total of a count indicator in one year.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CountTotal {
+    #[schema(example = "VICTIMS_DETECTED")]
+    pub indicator: String,
+    #[schema(example = 2019)]
+    pub year: i32,
+    /// Sum over the states that reported a total.
+    #[schema(example = 1234)]
+    pub total: u64,
+    /// How many states reported a total.
+    #[schema(example = 12)]
+    pub states: usize,
 }
 
 /// The biennial report of a cycle.
@@ -430,6 +489,41 @@ pub struct BiennialReport {
     pub hemisphere: HemisphereTotals,
 }
 
+/// Sums of total values of count indicators per indicator and year over the cycle.
+fn count_totals(conn: &mut AnyConnection, cycle: &ReportingCycleRow) -> ApiResult<Vec<CountTotal>> {
+    use crate::models::indicator_value::{Filter, IndicatorValueRow};
+    let mut out = Vec::new();
+    for ind in IndicatorRow::all(conn)?
+        .into_iter()
+        .filter(|i| i.value_type == "count")
+    {
+        let f = Filter {
+            indicator: Some(ind.code.clone()),
+            period_from: Some(cycle.period_from.to_string()),
+            period_to: Some(cycle.period_to.to_string()),
+            ..Default::default()
+        };
+        let mut sums: BTreeMap<i32, (u64, HashSet<String>)> = BTreeMap::new();
+        for v in IndicatorValueRow::list(conn, &f, None, MANY)?
+            .into_iter()
+            .filter(|v| v.disaggregation.is_empty())
+        {
+            let year = v.period.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0);
+            let n: u64 = v.value.as_deref().and_then(|t| t.parse().ok()).unwrap_or(0);
+            let e = sums.entry(year).or_default();
+            e.0 += n;
+            e.1.insert(v.member_state);
+        }
+        out.extend(sums.into_iter().map(|(year, (total, states))| CountTotal {
+            indicator: ind.code.clone(),
+            year,
+            total,
+            states: states.len(),
+        }));
+    }
+    Ok(out)
+}
+
 /// The cycle of the biennial report.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -437,6 +531,9 @@ pub struct BiennialReport {
 pub struct CycleParams {
     #[param(example = "2019-2020", max_length = 9)]
     pub cycle: String,
+    /// `csv`: one row per member state (same as `Accept: text/csv`).
+    #[param(inline)]
+    pub format: Option<crate::csv::Format>,
 }
 
 /// Mandate 10's biennial report: for every member state its submission status, indicator
@@ -445,7 +542,7 @@ pub struct CycleParams {
     tag = "reports",
     params(CycleParams, ("Accept-Language" = Option<String>, Header, description = "en, es, fr or pt")),
     responses(
-        (status = 200, description = "The biennial report", body = BiennialReport),
+        (status = 200, description = "The biennial report (JSON, or CSV by member state)", content((BiennialReport = "application/json"), (String = "text/csv"))),
         (status = 404, response = crate::api::problems::NotFound),
     )
 )]
@@ -456,6 +553,7 @@ pub async fn get_biennial_report(
     state: web::Data<AppState>,
     query: QueryParams<CycleParams>,
 ) -> ApiResult<HttpResponse> {
+    let want_csv = crate::csv::wanted(&req, query.0.format);
     let code = query.0.cycle;
     bounded("cycle", Some(&code), 9)?;
     let lang = language::negotiate(&req);
@@ -476,16 +574,31 @@ pub async fn get_biennial_report(
             work_plan: Some(cycle.work_plan.clone()),
             ..Default::default()
         };
+        let plan_guidelines = GuidelineRow::list(conn, &cycle.work_plan, None, None, MANY)?;
+        let sections: HashMap<i32, String> = plan_guidelines
+            .iter()
+            .map(|g| (g.number, g.section.clone()))
+            .collect();
         let mut per_state: HashMap<String, StatusCounts> = HashMap::new();
+        let mut by_section: BTreeMap<String, StatusCounts> = BTreeMap::new();
         let mut all = StatusCounts::default();
         for r in CommitmentRow::list(conn, &cf, None, MANY)? {
             per_state
                 .entry(r.member_state.clone())
                 .or_default()
                 .add(&r.status);
+            by_section
+                .entry(
+                    sections
+                        .get(&r.guideline_number)
+                        .cloned()
+                        .unwrap_or_default(),
+                )
+                .or_default()
+                .add(&r.status);
             all.add(&r.status);
         }
-        let guidelines = GuidelineRow::list(conn, &cycle.work_plan, None, None, MANY)?.len();
+        let guidelines = plan_guidelines.len();
         all.no_commitment = (guidelines * subs.len()).saturating_sub(all.recorded());
         let (training_total, training_by_state) =
             training(conn, None, cycle.period_from, cycle.period_to)?;
@@ -495,6 +608,7 @@ pub async fn get_biennial_report(
             ..Default::default()
         };
         let indicator_values = crate::models::indicator_value::IndicatorValueRow::count(conn, &vf)?;
+        let count_totals = count_totals(conn, &cycle)?;
         let states: Vec<BiennialState> = subs
             .into_iter()
             .map(|s| {
@@ -527,6 +641,16 @@ pub async fn get_biennial_report(
             commitments: all,
             training: training_total,
             indicator_values,
+            indicator_coverage: if states.is_empty() {
+                0.0
+            } else {
+                (states.iter().map(|s| s.completeness.percent).sum::<f64>() / states.len() as f64
+                    * 10.0)
+                    .round()
+                    / 10.0
+            },
+            commitments_by_section: by_section,
+            count_totals,
         };
         Ok(BiennialReport {
             cycle: cycle.code.clone(),
@@ -539,6 +663,49 @@ pub async fn get_biennial_report(
         })
     })
     .await?;
+    if want_csv {
+        let mut out = crate::csv::line(&[
+            "member_state",
+            "name",
+            "submission",
+            "completeness_percent",
+            "has_point_of_contact",
+            "not_started",
+            "planned",
+            "in_progress",
+            "implemented",
+            "not_applicable",
+            "no_commitment",
+            "training_events",
+            "participants_total",
+        ]);
+        for st in &report.member_states {
+            let c = &st.commitments;
+            let status = serde_json::to_value(st.submission)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
+            out.push_str(&crate::csv::line(&[
+                st.member_state.clone(),
+                st.name.clone(),
+                status,
+                st.completeness.percent.to_string(),
+                st.has_point_of_contact.to_string(),
+                c.not_started.to_string(),
+                c.planned.to_string(),
+                c.in_progress.to_string(),
+                c.implemented.to_string(),
+                c.not_applicable.to_string(),
+                c.no_commitment.to_string(),
+                st.training_events.to_string(),
+                st.participants_total.to_string(),
+            ]));
+        }
+        return Ok(HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8")
+            .insert_header((header::CONTENT_LANGUAGE, lang))
+            .body(out));
+    }
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_LANGUAGE, lang))
         .json(report))

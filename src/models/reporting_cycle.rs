@@ -77,7 +77,7 @@ impl ReportingCycleRow {
         Ok(n == 1)
     }
 
-    /// Distinct (member_state, indicator, year) with a live value in the cycle's years.
+    /// Distinct (member_state, indicator, year) with a live total value (no disaggregation) in the cycle's years.
     pub fn reported(
         &self,
         conn: &mut AnyConnection,
@@ -85,6 +85,7 @@ impl ReportingCycleRow {
     ) -> QueryResult<Vec<(String, String, i32)>> {
         let mut q = indicator_values::table
             .filter(indicator_values::deleted_at.is_null())
+            .filter(indicator_values::disaggregation.eq(""))
             .filter(indicator_values::period.ge(self.period_from.to_string()))
             .filter(indicator_values::period.le(format!("{}~", self.period_to)))
             .select((

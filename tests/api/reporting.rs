@@ -147,7 +147,7 @@ async fn every_state_has_a_submission_and_the_workflow_refuses_illegal_transitio
 }
 
 #[tokio::test]
-async fn a_submitted_report_locks_the_states_data_for_its_reporters_only() {
+async fn a_submitted_report_locks_the_states_data_until_returned_or_reopened() {
     let app = spawn_app().await;
     open_cycle(&app).await;
     let arg = app.reporter("ARG").await;
@@ -178,7 +178,15 @@ async fn a_submitted_report_locks_the_states_data_for_its_reporters_only() {
             &batch(vec![value("ARG", "2019", 3)]),
         )
         .await;
-    assert_problem(res, 409).await;
+    let locked = assert_problem(res, 422).await;
+    assert_eq!(
+        (
+            locked["errors"][0]["code"].as_str(),
+            locked["written"].as_bool()
+        ),
+        (Some("locked"), Some(false)),
+        "{locked}"
+    );
     let res = app
         .send_json(
             Method::POST,
@@ -209,10 +217,25 @@ async fn a_submitted_report_locks_the_states_data_for_its_reporters_only() {
             &batch(vec![value("ARG", "2019", 4)]),
         )
         .await;
+    let rejected = assert_problem(res, 422).await;
     assert_eq!(
-        res.status(),
-        StatusCode::OK,
-        "the General Secretariat may still correct"
+        rejected["errors"][0]["code"], "locked",
+        "admins too must reopen first: {rejected}"
+    );
+    let mixed = batch(vec![value("ARG", "2019", 5), value("ARG", "2022", 5)]);
+    let res = app
+        .send_json(
+            Method::POST,
+            "/api/v1/indicator-values/batch?mode=partial",
+            Some(&arg),
+            &mixed,
+        )
+        .await;
+    let s: Value = res.json().await.expect("json");
+    assert_eq!(
+        (s["created"].as_u64(), s["rejected"].as_u64()),
+        (Some(1), Some(1)),
+        "only the locked row is rejected: {s}"
     );
     let subs: Value = app
         .get(&format!("{CYCLES}/2019-2020/submissions"), &arg)
