@@ -528,8 +528,9 @@ pub fn apply(
             "updated": updates.iter().map(|(b, a)| serde_json::json!({"before": snapshot(b), "after": snapshot(a)})).collect::<Vec<_>>(),
             "unchanged": counts.unchanged,
         });
-        AuditEventRow::record(
+        AuditEventRow::record_at(
             conn,
+            &now,
             Actor::User(caller),
             "import",
             "indicator_value_batch",

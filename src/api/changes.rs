@@ -36,6 +36,46 @@ pub struct Change {
     /// `create`, `update`, `delete`, `deactivate`, `import`, `submit`, ...
     pub action: String,
     pub changed_at: Timestamp,
+    /// Where to read the resource now (a 404 there means it was deleted). For an import batch,
+    /// the list of the values it wrote.
+    #[schema(example = "/api/v1/member-states/ARG/commitments/WP2/12")]
+    pub resource_url: Option<String>,
+}
+
+/// Where the resource of an audit event can be read.
+fn resource_url(r: &AuditEventRow) -> Option<String> {
+    let id = &r.resource_id;
+    Some(match r.resource_type.as_str() {
+        "national_authority" => format!("/api/v1/national-authorities/{id}"),
+        "training_event" => format!("/api/v1/training-events/{id}"),
+        "indicator_value" => format!("/api/v1/indicator-values/{id}"),
+        "indicator" => format!("/api/v1/indicators/{id}"),
+        "work_plan" => format!("/api/v1/work-plans/{id}"),
+        "reporting_cycle" => format!("/api/v1/reporting-cycles/{id}"),
+        "user" => format!("/api/v1/users/{id}"),
+        "submission" => {
+            let (cycle, ms) = id.split_once('/')?;
+            format!("/api/v1/reporting-cycles/{cycle}/submissions/{ms}")
+        }
+        "commitment" => {
+            let snap: serde_json::Value =
+                serde_json::from_str(r.after.as_deref().or(r.before.as_deref())?).ok()?;
+            format!(
+                "/api/v1/member-states/{}/commitments/{}/{}",
+                snap.get("member_state")?.as_str()?,
+                snap.get("work_plan")?.as_str()?,
+                snap.get("guideline")?.as_i64()?
+            )
+        }
+        "indicator_value_batch" => {
+            let mut q = form_urlencoded::Serializer::new(String::new());
+            q.append_pair("updated_since", &r.occurred_at)
+                .append_pair("include_deleted", "true")
+                .append_pair("limit", "1000");
+            format!("/api/v1/indicator-values?{}", q.finish())
+        }
+        _ => return None,
+    })
 }
 
 /// Position in the feed.
@@ -82,6 +122,7 @@ pub async fn list_changes(
         KIND,
         |r| r.id,
         |r| Change {
+            resource_url: resource_url(&r),
             sequence: r.id,
             changed_at: Timestamp::from_db(&r.occurred_at),
             resource_type: r.resource_type,

@@ -53,13 +53,37 @@ impl AuditEventRow {
         before: Option<&B>,
         after: Option<&A>,
     ) -> QueryResult<()> {
+        Self::record_at(
+            conn,
+            &Timestamp::now().to_db(),
+            actor,
+            action,
+            resource_type,
+            resource_id,
+            before,
+            after,
+        )
+    }
+
+    /// Records one change that took place at `at` (the time the changed rows carry).
+    #[allow(clippy::too_many_arguments)]
+    pub fn record_at<B: Serialize, A: Serialize>(
+        conn: &mut AnyConnection,
+        at: &str,
+        actor: Actor<'_>,
+        action: &str,
+        resource_type: &str,
+        resource_id: &str,
+        before: Option<&B>,
+        after: Option<&A>,
+    ) -> QueryResult<()> {
         let (actor_id, actor_username) = match actor {
             Actor::User(c) => (Some(c.user_id.as_str()), c.username.as_str()),
             Actor::System(name) => (None, name),
         };
         diesel::insert_into(audit_events::table)
             .values(NewAuditEvent {
-                occurred_at: Timestamp::now().to_db(),
+                occurred_at: at.to_string(),
                 actor_id,
                 actor_username,
                 action,

@@ -3,6 +3,7 @@
 mod auth;
 mod commitments;
 mod crash;
+mod cycle_story;
 mod errors;
 mod helpers;
 mod indicators;
