@@ -7,9 +7,11 @@
 # then for each backend starts `palermo serve` on a free loopback port and measures:
 #   - first push: 100,000 distinct VICTIMS_DETECTED values, 20 sequential batches of 5,000 (all created)
 #   - re-push of the same values (all unchanged)
-#   - raw ceiling: the same rows into a fresh table of the same shape (SQLite executemany in one
-#     transaction with WAL + synchronous=FULL; PostgreSQL COPY FROM STDIN via psql), and HTTP/raw
-#   - the server's peak RSS (VmRSS sampled every 50 ms, and VmHWM)
+#   - raw ceiling: the same rows into a fresh table of the same shape (foreign keys included) in the
+#     server's database: SQLite executemany in one transaction with WAL + synchronous=FULL, PostgreSQL
+#     COPY FROM STDIN via psql; and the ratio HTTP first push / raw
+#   - a dry run first (?dry_run=true: parse + validate + lookup, nothing written), to split the cost
+#   - the server's peak RSS (VmRSS sampled every 50 ms, and VmHWM), during the import and overall
 #   - read: wrk -t2 -c32 -d10s on GET /api/v1/indicator-values?indicator=VICTIMS_DETECTED&member_state=ARG&limit=1000
 # and prints a summary table with the targets.
 #

@@ -487,6 +487,7 @@ pub async fn get_commitment(
 
 /// Delete a commitment. It remains as a tombstone for synchronising clients
 /// (`include_deleted=true`) and in its history; a later PUT records it again. Honours `If-Match`.
+/// 409 while the state's submission for a cycle on this work plan is submitted or validated.
 #[utoipa::path(
     tag = "commitments",
     params(
@@ -499,6 +500,7 @@ pub async fn get_commitment(
         (status = 204, description = "Deleted"),
         (status = 403, response = crate::api::problems::Forbidden),
         (status = 404, response = crate::api::problems::NotFound),
+        (status = 409, response = crate::api::problems::Conflict),
         (status = 412, response = crate::api::problems::PreconditionFailed),
     )
 )]

@@ -576,6 +576,7 @@ pub async fn get_indicator_value(
 
 /// Delete a value. It stays as a tombstone (listed with `include_deleted=true`) so dashboards that
 /// sync learn of the deletion; sending it again in a batch records it anew. Honours `If-Match`.
+/// 409 while the state's submission for a cycle covering the period is submitted or validated.
 #[utoipa::path(
     tag = "indicator-values",
     params(("id" = String, Path, description = "Value id (UUID)", max_length = 64),
@@ -584,6 +585,7 @@ pub async fn get_indicator_value(
         (status = 204, description = "Deleted"),
         (status = 403, response = crate::api::problems::Forbidden),
         (status = 404, response = crate::api::problems::NotFound),
+        (status = 409, response = crate::api::problems::Conflict),
         (status = 412, response = crate::api::problems::PreconditionFailed),
     )
 )]
