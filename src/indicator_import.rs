@@ -524,7 +524,9 @@ pub fn apply(
         }
         let batch_id = uuid::Uuid::now_v7().to_string();
         let after = serde_json::json!({
-            "created": inserts.iter().map(snapshot).collect::<Vec<_>>(),
+            // A created value's first state is its row at version 1: the row itself while unchanged,
+            // or the `before` of the update that changed it. Ids keep the event small.
+            "created": inserts.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
             "updated": updates.iter().map(|(b, a)| serde_json::json!({"before": snapshot(b), "after": snapshot(a)})).collect::<Vec<_>>(),
             "unchanged": counts.unchanged,
         });
