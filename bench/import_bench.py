@@ -546,6 +546,7 @@ def bench_backend(name, binary, database_url, workdir, raw_fn, wrk_seconds):
         res["re_vps"] = N_VALUES / t
         log(f"re-push:    {t:.2f} s, {res['re_vps']:,.0f} values/s; {counts(tot)}\n    {fmt_times(times, tot)}")
         res["ok_re"] = tot["unchanged"] == N_VALUES
+        res["re_ratio"] = res["re_vps"] / res["first_vps"]
         if not res["ok_re"]:
             log(f"ASSERTION FAILED: unchanged == {tot['unchanged']}, expected {N_VALUES}")
         res["rss_after_import_mb"] = server.sampler.rss_kb() / 1024
@@ -609,22 +610,53 @@ def fmt(v, spec, none="n/a"):
     return none if v is None else format(v, spec)
 
 
+NUMERIC = ("first_vps", "re_vps", "raw_rps", "ratio", "rss_import_mb", "rss_peak_mb", "hwm_mb",
+           "read_rps", "read_p99", "dry_vps", "re_ratio")
+
+
+def combine(runs):
+    """One result per backend: the median of each figure over the runs, with the runs kept."""
+    out = dict(runs[0])
+    out["runs"] = runs
+    for k in NUMERIC:
+        vals = [r[k] for r in runs if r.get(k) is not None]
+        out[k] = statistics.median(vals) if vals else None
+    out["other_cores"] = max(r.get("other_cores", 0) for r in runs)
+    out["ok_first"] = all(r["ok_first"] for r in runs)
+    out["ok_re"] = all(r["ok_re"] for r in runs)
+    out["first_counts"] = {"created": min(r["first_counts"]["created"] for r in runs)}
+    out["re_counts"] = {"unchanged": min(r["re_counts"]["unchanged"] for r in runs)}
+    return out
+
+
 def summary(results, pg_note):
     cols = ["backend", "first push values/s", "re-push values/s", "raw rows/s", "HTTP/raw",
             "peak RSS MB import/all", "read req/s", "read p99 ms", "dry run values/s"]
     rows = []
+
+    def cell(r, k, spec):
+        runs = r.get("runs", [r])
+        vals = [x[k] for x in runs if x.get(k) is not None]
+        if len(vals) < 2:
+            return fmt(r.get(k), spec)
+        return f"{fmt(r.get(k), spec)} ({fmt(min(vals), spec)}-{fmt(max(vals), spec)})"
+
     for r in results:
+        for x in r.get("runs", [r]):
+            x["rss_all_mb"] = max(x["rss_peak_mb"], x["hwm_mb"])
+        r["rss_all_mb"] = statistics.median(x["rss_all_mb"] for x in r.get("runs", [r]))
         rows.append([
-            r["backend"], fmt(r.get("first_vps"), ",.0f"), fmt(r.get("re_vps"), ",.0f"),
-            fmt(r.get("raw_rps"), ",.0f"), fmt(r.get("ratio"), ".2f"),
-            f"{r['rss_import_mb']:.0f} / {max(r['rss_peak_mb'], r['hwm_mb']):.0f}" if "hwm_mb" in r else "n/a",
-            fmt(r.get("read_rps"), ",.0f"), fmt(r.get("read_p99"), ".1f"), fmt(r.get("dry_vps"), ",.0f"),
+            r["backend"], cell(r, "first_vps", ",.0f"), cell(r, "re_vps", ",.0f"),
+            cell(r, "raw_rps", ",.0f"), cell(r, "ratio", ".2f"),
+            f"{r['rss_import_mb']:.0f} / {r['rss_all_mb']:.0f}",
+            cell(r, "read_rps", ",.0f"), cell(r, "read_p99", ".1f"), cell(r, "dry_vps", ",.0f"),
         ])
     widths = [max(len(c), *(len(row[i]) for row in rows)) if rows else len(c) for i, c in enumerate(cols)]
     line = lambda cells: " | ".join(c.ljust(w) for c, w in zip(cells, widths))  # noqa: E731
     log("\n" + "=" * 30 + " SUMMARY " + "=" * 30)
     log(f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M UTC}, {platform.node()}, {os.cpu_count()} cores, "
-        f"{cpu_model()}; {N_VALUES:,} values in batches of {BATCH:,}, sequential")
+        f"{cpu_model()}; {N_VALUES:,} values in batches of {BATCH:,}, sequential"
+        + (f"; median (min-max) of {len(results[0]['runs'])} runs" if len(results[0].get("runs", [])) > 1 else ""))
     log(line(cols))
     log("-+-".join("-" * w for w in widths))
     for row in rows:
@@ -633,18 +665,18 @@ def summary(results, pg_note):
         log(pg_note)
     for r in results:
         if r.get("other_cores", 0) > 0.25:
-            log(f"WARNING: other processes used {r['other_cores']:.2f} of {os.cpu_count()} cores during the "
-                f"{r['backend']} first push: its figures are depressed; rerun on an idle machine")
+            log(f"WARNING: other processes used up to {r['other_cores']:.2f} of {os.cpu_count()} cores during "
+                f"a {r['backend']} first push: its figures are depressed; rerun on an idle machine")
     log("\ntargets:")
     ok_all = True
     for r in results:
         b = r["backend"]
         checks = [
             (f"first push >= {TARGETS[b]:,} values/s", r["first_vps"] >= TARGETS[b], f"{r['first_vps']:,.0f}"),
-            ("re-push >= 2x first push", r["re_vps"] >= 2 * r["first_vps"], f"{r['re_vps'] / r['first_vps']:.2f}x"),
+            ("re-push >= 2x first push", r["re_ratio"] >= 2, f"{r['re_ratio']:.2f}x"),
             ("HTTP/raw >= 0.5", r["ratio"] >= 0.5, f"{r['ratio']:.2f}"),
-            ("peak RSS < 100 MB (whole run, reads included)", max(r["rss_peak_mb"], r["hwm_mb"]) < 100,
-             f"{max(r['rss_peak_mb'], r['hwm_mb']):.1f} MB"),
+            ("peak RSS < 100 MB (whole run, reads included)", r["rss_all_mb"] < 100,
+             f"{r['rss_all_mb']:.1f} MB"),
             ("peak RSS < 100 MB (import phases only)", r["rss_import_mb"] < 100,
              f"{r['rss_import_mb']:.1f} MB"),
             ("created == 100,000 / unchanged == 100,000", r["ok_first"] and r["ok_re"],
@@ -681,7 +713,10 @@ def main():
     ap.add_argument("--pg-url", default=os.environ.get(
         "BENCH_DATABASE_URL", "postgres://palermo:palermo@127.0.0.1:5432/palermo"))
     ap.add_argument("--wrk-seconds", type=int, default=int(os.environ.get("BENCH_WRK_SECONDS", "10")))
+    ap.add_argument("--repeat", type=int, default=int(os.environ.get("BENCH_REPEAT", "1")),
+                    help="runs per backend, each on a fresh server and database; the summary shows the median")
     args = ap.parse_args()
+    repeat = max(1, min(args.repeat, 20))
     signal.signal(signal.SIGTERM, _on_signal)
     signal.signal(signal.SIGHUP, _on_signal)
 
@@ -691,10 +726,15 @@ def main():
     workdir = tempfile.mkdtemp(prefix="palermo-bench-")
     try:
         for backend in [b.strip() for b in args.backends.split(",") if b.strip()]:
+            runs = []
             if backend == "sqlite":
-                db = os.path.join(workdir, "palermo.db")
-                results.append(bench_backend("sqlite", args.binary, db, workdir,
-                                             lambda rows: raw_sqlite(db, rows), args.wrk_seconds))
+                for i in range(repeat):
+                    db = os.path.join(workdir, f"palermo-{i}.db")
+                    if repeat > 1:
+                        log(f"\n--- sqlite run {i + 1} of {repeat}")
+                    runs.append(bench_backend("sqlite", args.binary, db, workdir,
+                                              lambda rows: raw_sqlite(db, rows), args.wrk_seconds))
+                results.append(combine(runs))
             elif backend == "postgresql":
                 check_loopback(args.pg_url)
                 if not shutil.which("psql"):
@@ -717,17 +757,21 @@ def main():
                               if tls == "t" else "; connections without TLS"))
                 log(f"\n{pg_note}")
                 dbname = f"palermo_bench_{os.getpid()}"
-                psql(args.pg_url, f"CREATE DATABASE {dbname}")
-                bench_url = with_dbname(args.pg_url, dbname)
-                try:
-                    results.append(bench_backend("postgresql", args.binary, bench_url, workdir,
-                                                 lambda rows: raw_postgres(bench_url, rows), args.wrk_seconds))
-                finally:
-                    kill_children()
-                    r = psql(args.pg_url, f"DROP DATABASE IF EXISTS {dbname} WITH (FORCE)", check=False)
-                    if r.returncode != 0:
-                        psql(args.pg_url, f"DROP DATABASE IF EXISTS {dbname}", check=False)
-                    log(f"dropped database {dbname}")
+                for i in range(repeat):
+                    if repeat > 1:
+                        log(f"\n--- postgresql run {i + 1} of {repeat}")
+                    psql(args.pg_url, f"CREATE DATABASE {dbname}")
+                    bench_url = with_dbname(args.pg_url, dbname)
+                    try:
+                        runs.append(bench_backend("postgresql", args.binary, bench_url, workdir,
+                                                  lambda rows: raw_postgres(bench_url, rows), args.wrk_seconds))
+                    finally:
+                        kill_children()
+                        r = psql(args.pg_url, f"DROP DATABASE IF EXISTS {dbname} WITH (FORCE)", check=False)
+                        if r.returncode != 0:
+                            psql(args.pg_url, f"DROP DATABASE IF EXISTS {dbname}", check=False)
+                        log(f"dropped database {dbname}")
+                results.append(combine(runs))
             else:
                 raise SystemExit(f"unknown backend {backend!r} (sqlite, postgresql)")
     except Exception as e:  # report what we have, then fail
@@ -738,6 +782,8 @@ def main():
         shutil.rmtree(workdir, ignore_errors=True)
     if results:
         summary(results, pg_note)
+    elif pg_note:
+        log(f"\nno backend measured. {pg_note}")
     if failed or any(not (r["ok_first"] and r["ok_re"]) for r in results):
         return 1
     return 0

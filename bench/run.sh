@@ -23,7 +23,9 @@
 #   BENCH_BACKENDS      sqlite,postgresql (default both)
 #   BENCH_WRK_SECONDS   duration of the read test (default 10)
 #   BENCH_SKIP_BUILD=1  use the existing binary in $CARGO_TARGET_DIR/release
-#   BENCH_WAIT_IDLE=N   before each backend, wait up to N s for the rest of the machine to go idle (default 0)
+#   BENCH_REPEAT=N      runs per backend, each on a fresh server and database; the summary shows the median
+#                       and (min-max): use 3 or 5 on a shared VM, whose speed varies by ~25% from run to run
+#   BENCH_WAIT_IDLE=N   before each run, wait up to N s for the rest of the machine to go idle (default 0)
 #   BENCH_SERVER_PRELOAD=lib.so  LD_PRELOAD for the server only (e.g. an allocator, to compare)
 #
 # Needs: cargo, python3 (standard library only), psql (PostgreSQL), wrk (read figure; apt-get install -y wrk).
