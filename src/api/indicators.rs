@@ -19,9 +19,9 @@ use crate::domain::contact;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::extract::{JsonBody, QueryParams};
 use crate::models::audit_event::{Actor, AuditEventRow};
-use crate::models::indicator::{code_lists, IndicatorRow};
+use crate::models::indicator::{code_lists, dimension_rows, IndicatorRow};
 use crate::models::work_plan::GuidelineRow;
-use crate::pagination::{Page, PageParams};
+use crate::pagination::{ListParams, Page};
 use crate::state::AppState;
 use crate::timestamp::Timestamp;
 
@@ -40,28 +40,53 @@ pub fn configure(cfg: &mut ServiceConfig) {
 
 /// A dimension values can be broken down by, with its code list.
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"code": "age_group", "codes": ["child", "adult", "unknown"]}))]
+#[schema(example = json!({"code": "age_group", "codes": ["child", "adult", "unknown"], "updated_at": "2026-11-22T00:00:00.000000Z"}))]
 pub struct Dimension {
     pub code: String,
     pub codes: Vec<String>,
+    /// When the code list last changed (it changes only by migration).
+    pub updated_at: Timestamp,
 }
 
 /// The dimensions and their code lists (`sector` uses the training audiences' codes).
-#[utoipa::path(tag = "indicators", responses((status = 200, description = "Every dimension", body = Page<Dimension>)))]
+#[utoipa::path(tag = "indicators", params(ListParams), responses((status = 200, description = "A page of dimensions, in their reporting order", body = Page<Dimension>)))]
 #[get("")]
 pub async fn list_dimensions(
+    req: HttpRequest,
     _caller: Caller,
     state: web::Data<AppState>,
+    query: QueryParams<ListParams>,
 ) -> ApiResult<HttpResponse> {
-    let lists = db::run(&state.pool, |conn| Ok(code_lists(conn)?)).await?;
-    let items = lists
+    let page = query.0.page();
+    let limit = page.limit()?;
+    let after: Option<i32> = page.after("dimensions")?;
+    let since = query.0.since()?;
+    let (rows, mut lists) = db::run(&state.pool, |conn| {
+        Ok((dimension_rows(conn)?, code_lists(conn)?))
+    })
+    .await?;
+    // A handful of seeded rows: filtered here rather than in SQL.
+    let rows: Vec<_> = rows
         .into_iter()
-        .map(|(code, codes)| Dimension { code, codes })
+        .filter(|(_, position, _)| after.is_none_or(|a| *position > a))
+        .filter(|(_, _, stamp)| since.as_ref().is_none_or(|s| stamp >= s))
         .collect();
-    Ok(HttpResponse::Ok().json(Page {
-        items,
-        next_cursor: None,
-    }))
+    Ok(Page::from_rows(
+        rows,
+        limit,
+        "dimensions",
+        |(_, position, _)| *position,
+        |(code, _, stamp)| Dimension {
+            codes: lists
+                .iter_mut()
+                .find(|(d, _)| d == &code)
+                .map(|(_, codes)| std::mem::take(codes))
+                .unwrap_or_default(),
+            code,
+            updated_at: Timestamp::from_db(&stamp),
+        },
+    )
+    .respond(&req))
 }
 
 /// What kind of value an indicator takes.
@@ -144,18 +169,25 @@ impl From<&IndicatorRow> for Indicator {
 }
 
 /// The indicator catalog, ordered by code.
-#[utoipa::path(tag = "indicators", params(PageParams), responses((status = 200, description = "A page of indicators", body = Page<Indicator>)))]
+#[utoipa::path(tag = "indicators", params(ListParams), responses((status = 200, description = "A page of indicators", body = Page<Indicator>)))]
 #[get("")]
 pub async fn list_indicators(
     req: HttpRequest,
     _caller: Caller,
     state: web::Data<AppState>,
-    query: QueryParams<PageParams>,
+    query: QueryParams<ListParams>,
 ) -> ApiResult<HttpResponse> {
-    let limit = query.0.limit()?;
-    let after: Option<String> = query.0.after(KIND)?;
+    let page = query.0.page();
+    let limit = page.limit()?;
+    let after: Option<String> = page.after(KIND)?;
+    let since = query.0.since()?;
     let rows = db::run(&state.pool, move |conn| {
-        Ok(IndicatorRow::list(conn, after.as_deref(), limit + 1)?)
+        Ok(IndicatorRow::list(
+            conn,
+            after.as_deref(),
+            since.as_deref(),
+            limit + 1,
+        )?)
     })
     .await?;
     Ok(Page::from_rows(

@@ -13,8 +13,9 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::QueryParams;
 use crate::language;
 use crate::models::member_state::MemberStateRow;
-use crate::pagination::{Page, PageParams};
+use crate::pagination::{ListParams, Page};
 use crate::state::AppState;
+use crate::timestamp::Timestamp;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_member_states).service(get_member_state);
@@ -87,6 +88,8 @@ pub struct MemberState {
     pub names: Names,
     pub subregion: Subregion,
     pub membership: Membership,
+    /// When this reference entry last changed (it changes only by migration).
+    pub updated_at: Timestamp,
 }
 
 impl MemberState {
@@ -114,6 +117,7 @@ impl MemberState {
                 since: r.membership_since,
                 note: r.membership_note,
             },
+            updated_at: Timestamp::from_db(&r.updated_at),
         }
     }
 }
@@ -124,18 +128,12 @@ impl MemberState {
 pub struct MemberStateListParams {
     /// Only states of this subregion.
     pub subregion: Option<Subregion>,
-    /// Items per page, 1 to 1000 (default 50).
-    #[param(minimum = 1, maximum = 1000)]
-    pub limit: Option<i64>,
-    /// Opaque cursor from the previous page.
-    #[param(max_length = 512)]
-    pub cursor: Option<String>,
 }
 
 /// List member states, ordered by code. Names follow `Accept-Language` (en, es, fr, pt).
 #[utoipa::path(
     tag = "member-states",
-    params(MemberStateListParams, ("Accept-Language" = Option<String>, Header, description = "en, es, fr or pt", example = "es")),
+    params(MemberStateListParams, ListParams, ("Accept-Language" = Option<String>, Header, description = "en, es, fr or pt", example = "es")),
     responses((status = 200, description = "A page of member states", body = Page<MemberState>,
         headers(("Content-Language" = String, description = "Language of `name`"), ("Link" = String, description = "Next page, when there is one"))))
 )]
@@ -145,21 +143,22 @@ pub async fn list_member_states(
     _caller: Caller,
     state: web::Data<AppState>,
     query: QueryParams<MemberStateListParams>,
+    list: QueryParams<ListParams>,
 ) -> ApiResult<HttpResponse> {
-    let q = query.0;
-    let page = PageParams {
-        limit: q.limit,
-        cursor: q.cursor,
-    };
+    let page = list.0.page();
     let limit = page.limit()?;
     let after: Option<String> = page.after("member_states")?;
-    let subregion = q.subregion;
+    let subregion = query.0.subregion;
+    let since = list.0.since()?;
     let lang = language::negotiate(&req);
     let rows = db::run(&state.pool, move |conn| {
         // 35 rows: filter after the keyset read rather than growing the query.
         let mut rows = MemberStateRow::list(conn, after.as_deref(), 1000)?;
         if let Some(s) = subregion {
             rows.retain(|r| r.subregion == s.as_str());
+        }
+        if let Some(since) = &since {
+            rows.retain(|r| &r.updated_at >= since);
         }
         rows.truncate((limit + 1) as usize);
         Ok(rows)

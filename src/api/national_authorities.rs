@@ -368,6 +368,10 @@ pub struct NationalAuthorityListParams {
     /// Only entries changed at or after this instant (RFC 3339).
     #[param(example = "2026-01-01T00:00:00Z")]
     pub updated_since: Option<String>,
+    /// Accepted by every list so that a syncing client can send the same parameters everywhere.
+    /// Entries are never deleted: DELETE deactivates them and they stay listed with `active: false`
+    /// (and a new `updated_at`), so it changes nothing here.
+    pub include_deleted: Option<bool>,
     /// `csv` for a CSV download of every matching entry (same as `Accept: text/csv`).
     #[param(inline)]
     pub format: Option<csv::Format>,

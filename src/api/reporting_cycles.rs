@@ -6,10 +6,10 @@ use std::collections::{HashMap, HashSet};
 use actix_web::http::header;
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::api::{check_if_match, etag, if_match};
+use crate::api::{check_if_match, etag, if_match, updated_since};
 use crate::auth::Caller;
 use crate::db::{self, pool::write_transaction, AnyConnection};
 use crate::domain::{contact, MemberStateCode};
@@ -22,7 +22,7 @@ use crate::models::indicator::IndicatorRow;
 use crate::models::member_state::MemberStateRow;
 use crate::models::reporting_cycle::{ReportingCycleRow, SubmissionRow};
 use crate::models::work_plan::WorkPlanRow;
-use crate::pagination::{Page, PageParams};
+use crate::pagination::{ListParams, Page};
 use crate::state::AppState;
 use crate::timestamp::Timestamp;
 
@@ -124,18 +124,25 @@ async fn load_cycle(state: &AppState, code: String) -> ApiResult<ReportingCycleR
 }
 
 /// Reporting cycles, ordered by code.
-#[utoipa::path(tag = "reporting-cycles", params(PageParams), responses((status = 200, description = "A page of cycles", body = Page<ReportingCycle>)))]
+#[utoipa::path(tag = "reporting-cycles", params(ListParams), responses((status = 200, description = "A page of cycles", body = Page<ReportingCycle>)))]
 #[get("")]
 pub async fn list_reporting_cycles(
     req: HttpRequest,
     _caller: Caller,
     state: web::Data<AppState>,
-    query: QueryParams<PageParams>,
+    query: QueryParams<ListParams>,
 ) -> ApiResult<HttpResponse> {
-    let limit = query.0.limit()?;
-    let after: Option<String> = query.0.after(KIND)?;
+    let page = query.0.page();
+    let limit = page.limit()?;
+    let after: Option<String> = page.after(KIND)?;
+    let since = query.0.since()?;
     let rows = db::run(&state.pool, move |conn| {
-        Ok(ReportingCycleRow::list(conn, after.as_deref(), limit + 1)?)
+        Ok(ReportingCycleRow::list(
+            conn,
+            after.as_deref(),
+            since.as_deref(),
+            limit + 1,
+        )?)
     })
     .await?;
     Ok(Page::from_rows(
@@ -526,11 +533,26 @@ pub(crate) fn submissions_of(
         .collect())
 }
 
+/// Delta sync of the submission list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SubmissionListParams {
+    /// Only submissions whose status changed at or after this instant (RFC 3339); a state that never
+    /// left `draft` counts as changed when the cycle was opened. Completeness figures follow the
+    /// values, commitments and events, which their own lists sync.
+    #[param(example = "2026-01-01T00:00:00Z")]
+    pub updated_since: Option<String>,
+    /// Accepted by every list so that a syncing client can send the same parameters everywhere.
+    /// Submissions are never deleted, so it changes nothing here.
+    pub include_deleted: Option<bool>,
+}
+
 /// Every member state's submission in the cycle (all 35, by code) with its status and how complete
 /// its indicator table is.
 #[utoipa::path(
     tag = "reporting-cycles",
     params(("code" = String, Path, description = "Cycle code", example = "2019-2020", max_length = 9),
+        SubmissionListParams,
         ("Accept-Language" = Option<String>, Header, description = "en, es, fr or pt")),
     responses(
         (status = 200, description = "The submissions", body = Page<Submission>),
@@ -543,13 +565,24 @@ pub async fn list_submissions(
     _caller: Caller,
     state: web::Data<AppState>,
     code: web::Path<String>,
+    query: QueryParams<SubmissionListParams>,
 ) -> ApiResult<HttpResponse> {
     let lang = language::negotiate(&req);
     let code = code.into_inner();
+    let since = updated_since(query.0.updated_since.as_deref())?;
     let items = db::run(&state.pool, move |conn| {
         let cycle = ReportingCycleRow::find(conn, &code)?
             .ok_or_else(|| ApiError::not_found(format!("No reporting cycle {code}.")))?;
-        submissions_of(conn, &cycle, lang)
+        let mut items = submissions_of(conn, &cycle, lang)?;
+        if let Some(since) = since {
+            items.retain(|s| {
+                s.updated_at
+                    .as_ref()
+                    .map_or(cycle.created_at.clone(), |t| t.to_db())
+                    >= since
+            });
+        }
+        Ok(items)
     })
     .await?;
     Ok(HttpResponse::Ok()

@@ -15,7 +15,7 @@ use crate::extract::{JsonBody, QueryParams};
 use crate::models::audit_event::{Actor, AuditEventRow};
 use crate::models::member_state::MemberStateRow;
 use crate::models::user::{UserChanges, UserRow};
-use crate::pagination::{Page, PageParams};
+use crate::pagination::{ListParams, Page};
 use crate::state::AppState;
 use crate::timestamp::Timestamp;
 
@@ -122,10 +122,11 @@ fn check_scope(
     }
 }
 
-/// List users, ordered by username.
+/// List users, ordered by username. Users are never deleted: deactivated users stay listed with
+/// `active: false`.
 #[utoipa::path(
     tag = "users",
-    params(PageParams),
+    params(ListParams),
     responses(
         (status = 200, description = "A page of users", body = Page<User>,
             headers(("Link" = String, description = "`<...>; rel=\"next\"` while there are more pages"))),
@@ -137,13 +138,20 @@ pub async fn list_users(
     req: HttpRequest,
     caller: Caller,
     state: web::Data<AppState>,
-    query: QueryParams<PageParams>,
+    query: QueryParams<ListParams>,
 ) -> ApiResult<HttpResponse> {
     caller.require_admin()?;
-    let limit = query.0.limit()?;
-    let after: Option<String> = query.0.after("users")?;
+    let page = query.0.page();
+    let limit = page.limit()?;
+    let after: Option<String> = page.after("users")?;
+    let since = query.0.since()?;
     let rows = db::run(&state.pool, move |conn| {
-        Ok(UserRow::list(conn, after.as_deref(), limit + 1)?)
+        Ok(UserRow::list(
+            conn,
+            after.as_deref(),
+            since.as_deref(),
+            limit + 1,
+        )?)
     })
     .await?;
     Ok(Page::from_rows(rows, limit, "users", |r| r.username.clone(), User::from).respond(&req))

@@ -16,7 +16,7 @@ use crate::error::{ApiError, ApiResult, FieldError};
 use crate::extract::{bounded, JsonBody, QueryParams};
 use crate::models::audit_event::{Actor, AuditEventRow};
 use crate::models::work_plan::{GuidelineRow, MandateRow, SectionRow, WorkPlanRow};
-use crate::pagination::{Page, PageParams};
+use crate::pagination::{ListParams, Page};
 use crate::state::AppState;
 use crate::timestamp::Timestamp;
 
@@ -173,34 +173,42 @@ fn number_path(raw: &str, what: &str) -> ApiResult<i32> {
         .ok_or_else(|| ApiError::invalid("number", format!("must be a positive {what} number")))
 }
 
-async fn require_plan(state: &AppState, code: &str) -> ApiResult<()> {
+/// Whether the plan's guidelines and mandates (written only with the plan) changed at or after
+/// `since`; 404 when there is no such plan.
+async fn plan_changed_since(
+    state: &AppState,
+    code: &str,
+    since: Option<String>,
+) -> ApiResult<bool> {
     let c = code.to_string();
-    let found = db::run(&state.pool, move |conn| {
-        Ok(WorkPlanRow::find(conn, &c)?.is_some())
+    let updated_at = db::run(&state.pool, move |conn| {
+        Ok(WorkPlanRow::find(conn, &c)?.map(|p| p.updated_at))
     })
-    .await?;
-    if found {
-        Ok(())
-    } else {
-        Err(ApiError::not_found(format!(
-            "No work plan with code {code}."
-        )))
-    }
+    .await?
+    .ok_or_else(|| ApiError::not_found(format!("No work plan with code {code}.")))?;
+    Ok(since.is_none_or(|s| updated_at >= s))
 }
 
 /// List work plans, ordered by code.
-#[utoipa::path(tag = "work-plans", params(PageParams), responses((status = 200, description = "A page of work plans", body = Page<WorkPlanSummary>)))]
+#[utoipa::path(tag = "work-plans", params(ListParams), responses((status = 200, description = "A page of work plans", body = Page<WorkPlanSummary>)))]
 #[get("")]
 pub async fn list_work_plans(
     req: HttpRequest,
     _caller: Caller,
     state: web::Data<AppState>,
-    query: QueryParams<PageParams>,
+    query: QueryParams<ListParams>,
 ) -> ApiResult<HttpResponse> {
-    let limit = query.0.limit()?;
-    let after: Option<String> = query.0.after("work_plans")?;
+    let page = query.0.page();
+    let limit = page.limit()?;
+    let after: Option<String> = page.after("work_plans")?;
+    let since = query.0.since()?;
     let rows = db::run(&state.pool, move |conn| {
-        Ok(WorkPlanRow::list(conn, after.as_deref(), limit + 1)?)
+        Ok(WorkPlanRow::list(
+            conn,
+            after.as_deref(),
+            since.as_deref(),
+            limit + 1,
+        )?)
     })
     .await?;
     Ok(Page::from_rows(
@@ -257,18 +265,13 @@ pub struct GuidelineListParams {
     /// Only guidelines of this section (see the plan's `sections`).
     #[param(example = "prevention", max_length = 32)]
     pub section: Option<String>,
-    /// Items per page, 1 to 1000 (default 50).
-    #[param(minimum = 1, maximum = 1000)]
-    pub limit: Option<i64>,
-    /// Opaque cursor from the previous page.
-    #[param(max_length = 512)]
-    pub cursor: Option<String>,
 }
 
-/// List a work plan's guidelines, ordered by number.
+/// List a work plan's guidelines, ordered by number. They are written with their plan: with
+/// `updated_since`, all of them are listed when the plan changed since, or none.
 #[utoipa::path(
     tag = "work-plans",
-    params(("code" = String, Path, description = "Work-plan code", example = "WP2", max_length = 16), GuidelineListParams),
+    params(("code" = String, Path, description = "Work-plan code", example = "WP2", max_length = 16), GuidelineListParams, ListParams),
     responses(
         (status = 200, description = "A page of guidelines", body = Page<Guideline>),
         (status = 404, response = crate::api::problems::NotFound),
@@ -281,18 +284,15 @@ pub async fn list_guidelines(
     state: web::Data<AppState>,
     code: web::Path<String>,
     query: QueryParams<GuidelineListParams>,
+    list: QueryParams<ListParams>,
 ) -> ApiResult<HttpResponse> {
     let code = plan_path(&code)?;
-    let q = query.0;
-    bounded("section", q.section.as_deref(), 32)?;
-    let page = PageParams {
-        limit: q.limit,
-        cursor: q.cursor,
-    };
+    bounded("section", query.0.section.as_deref(), 32)?;
+    let page = list.0.page();
     let limit = page.limit()?;
     let after: Option<i32> = page.after("guidelines")?;
-    require_plan(&state, &code).await?;
-    let section = q.section;
+    let changed = plan_changed_since(&state, &code, list.0.since()?).await?;
+    let section = query.0.section;
     let rows = db::run(&state.pool, move |conn| {
         if let Some(s) = &section {
             if !SectionRow::for_plan(conn, &code)?
@@ -304,6 +304,9 @@ pub async fn list_guidelines(
                     format!("{code} has no section {s:?}"),
                 ));
             }
+        }
+        if !changed {
+            return Ok(Vec::new());
         }
         Ok(GuidelineRow::list(
             conn,
@@ -347,7 +350,7 @@ pub async fn get_guideline(
 /// List a work plan's mandates to the General Secretariat, ordered by number.
 #[utoipa::path(
     tag = "work-plans",
-    params(("code" = String, Path, description = "Work-plan code", example = "WP2", max_length = 16), PageParams),
+    params(("code" = String, Path, description = "Work-plan code", example = "WP2", max_length = 16), ListParams),
     responses(
         (status = 200, description = "A page of mandates", body = Page<Mandate>),
         (status = 404, response = crate::api::problems::NotFound),
@@ -359,16 +362,22 @@ pub async fn list_mandates(
     _caller: Caller,
     state: web::Data<AppState>,
     code: web::Path<String>,
-    query: QueryParams<PageParams>,
+    query: QueryParams<ListParams>,
 ) -> ApiResult<HttpResponse> {
     let code = plan_path(&code)?;
-    let limit = query.0.limit()?;
-    let after: Option<i32> = query.0.after("mandates")?;
-    require_plan(&state, &code).await?;
-    let rows = db::run(&state.pool, move |conn| {
-        Ok(MandateRow::list(conn, &code, after, limit + 1)?)
-    })
-    .await?;
+    let page = query.0.page();
+    let limit = page.limit()?;
+    let after: Option<i32> = page.after("mandates")?;
+    // Mandates are written with their plan: all of them changed when it did, or none.
+    let changed = plan_changed_since(&state, &code, query.0.since()?).await?;
+    let rows = if changed {
+        db::run(&state.pool, move |conn| {
+            Ok(MandateRow::list(conn, &code, after, limit + 1)?)
+        })
+        .await?
+    } else {
+        Vec::new()
+    };
     Ok(Page::from_rows(rows, limit, "mandates", |r| r.number, Mandate::from).respond(&req))
 }
 

@@ -13,6 +13,7 @@ diesel::table! {
         membership_status -> Text,
         membership_since -> Nullable<Text>,
         membership_note -> Nullable<Text>,
+        updated_at -> Text,
     }
 }
 
@@ -146,6 +147,7 @@ diesel::table! {
     dimensions (code) {
         code -> Text,
         position -> Integer,
+        updated_at -> Text,
     }
 }
 

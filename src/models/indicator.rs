@@ -36,6 +36,7 @@ impl IndicatorRow {
     pub fn list(
         conn: &mut AnyConnection,
         after: Option<&str>,
+        since: Option<&str>,
         limit: i64,
     ) -> QueryResult<Vec<Self>> {
         let mut q = indicators::table
@@ -44,6 +45,9 @@ impl IndicatorRow {
             .into_boxed();
         if let Some(a) = after {
             q = q.filter(indicators::code.gt(a.to_string()));
+        }
+        if let Some(since) = since {
+            q = q.filter(indicators::updated_at.ge(since.to_string()));
         }
         q.limit(limit).load(conn)
     }
@@ -80,6 +84,18 @@ impl IndicatorRow {
 }
 
 /// Every dimension with its codes, in their documented order.
+/// Every dimension as (code, position, updated_at), in list order.
+pub fn dimension_rows(conn: &mut AnyConnection) -> QueryResult<Vec<(String, i32, String)>> {
+    dimensions::table
+        .order(dimensions::position)
+        .select((
+            dimensions::code,
+            dimensions::position,
+            dimensions::updated_at,
+        ))
+        .load(conn)
+}
+
 pub fn code_lists(conn: &mut AnyConnection) -> QueryResult<Vec<(String, Vec<String>)>> {
     let dims: Vec<String> = dimensions::table
         .order(dimensions::position)

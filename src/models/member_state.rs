@@ -19,6 +19,7 @@ pub struct MemberStateRow {
     pub membership_status: String,
     pub membership_since: Option<String>,
     pub membership_note: Option<String>,
+    pub updated_at: String,
 }
 
 impl MemberStateRow {

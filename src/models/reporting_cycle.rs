@@ -47,6 +47,7 @@ impl ReportingCycleRow {
     pub fn list(
         conn: &mut AnyConnection,
         after: Option<&str>,
+        since: Option<&str>,
         limit: i64,
     ) -> QueryResult<Vec<Self>> {
         let mut q = rc::table
@@ -55,6 +56,9 @@ impl ReportingCycleRow {
             .into_boxed();
         if let Some(a) = after {
             q = q.filter(rc::code.gt(a.to_string()));
+        }
+        if let Some(since) = since {
+            q = q.filter(rc::updated_at.ge(since.to_string()));
         }
         q.limit(limit).load(conn)
     }

@@ -73,6 +73,7 @@ impl UserRow {
     pub fn list(
         conn: &mut AnyConnection,
         after: Option<&str>,
+        since: Option<&str>,
         limit: i64,
     ) -> QueryResult<Vec<Self>> {
         let mut q = users::table
@@ -81,6 +82,9 @@ impl UserRow {
             .into_boxed();
         if let Some(after) = after {
             q = q.filter(users::username.gt(after.to_string()));
+        }
+        if let Some(since) = since {
+            q = q.filter(users::updated_at.ge(since.to_string()));
         }
         q.limit(limit).load(conn)
     }

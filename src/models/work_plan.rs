@@ -52,6 +52,7 @@ impl WorkPlanRow {
     pub fn list(
         conn: &mut AnyConnection,
         after: Option<&str>,
+        since: Option<&str>,
         limit: i64,
     ) -> QueryResult<Vec<Self>> {
         let mut q = work_plans::table
@@ -60,6 +61,9 @@ impl WorkPlanRow {
             .into_boxed();
         if let Some(after) = after {
             q = q.filter(work_plans::code.gt(after.to_string()));
+        }
+        if let Some(since) = since {
+            q = q.filter(work_plans::updated_at.ge(since.to_string()));
         }
         q.limit(limit).load(conn)
     }

@@ -13,6 +13,7 @@ mod openapi;
 mod operations;
 mod register;
 mod reporting;
+mod sync;
 mod training_events;
 mod users;
 mod work_plans;
