@@ -101,6 +101,8 @@ impl DatabaseUrl {
                     "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
                 )
                 .map_err(ConnectionError::CouldntSetupConfiguration)?;
+                super::text_search::register_unicode_lower(&mut conn)
+                    .map_err(ConnectionError::CouldntSetupConfiguration)?;
                 Ok(AnyConnection::Sqlite(conn))
             }
         }

@@ -3,18 +3,8 @@
 use diesel::prelude::*;
 
 use crate::db::schema::national_authorities as na;
+use crate::db::text_search::{like_pattern, lower, lower_opt};
 use crate::db::AnyConnection;
-
-diesel::define_sql_function! {
-    /// SQL `lower()` on a nullable text column.
-    #[sql_name = "lower"]
-    fn lower_opt(x: diesel::sql_types::Nullable<diesel::sql_types::Text>) -> diesel::sql_types::Nullable<diesel::sql_types::Text>;
-}
-
-diesel::define_sql_function! {
-    /// SQL `lower()`.
-    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
-}
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = na, treat_none_as_null = true)]
@@ -49,16 +39,6 @@ pub struct Filter {
     /// Case-insensitive substring of institution, unit, contact name, position or email.
     pub q: Option<String>,
     pub updated_since: Option<String>,
-}
-
-/// `%` and `_` are literal in user searches.
-pub fn like_pattern(q: &str) -> String {
-    let escaped = q
-        .to_lowercase()
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
 }
 
 impl NationalAuthorityRow {

@@ -6,9 +6,9 @@ use diesel::prelude::*;
 use crate::db::schema::{
     training_event_audiences as ta, training_event_guidelines as tg, training_events as te,
 };
+use crate::db::text_search::{like_pattern, lower, lower_opt};
 use crate::db::AnyConnection;
 use crate::domain::Audience;
-use crate::models::national_authority::{like_pattern, lower, lower_opt};
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = te, treat_none_as_null = true)]

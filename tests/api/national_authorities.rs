@@ -412,10 +412,16 @@ async fn the_list_filters_and_exports_csv() {
     .await;
     let mut b = entry("BRA", "focal_point");
     b["institution"] = json!("Polícia Federal, \"Divisão\" =1+1");
+    b["unit"] = json!("ÓRGÃO CENTRAL DE ENFRENTAMENTO");
     create(&app, &app.admin_token, &b).await;
     assert_eq!(count(&app, "member_state=ARG").await, 1);
     assert_eq!(count(&app, "role=focal_point").await, 1);
     assert_eq!(count(&app, "q=POLÍCIA").await, 1, "q is case-insensitive");
+    assert_eq!(
+        count(&app, "q=%C3%B3rg%C3%A3o%20central").await,
+        1,
+        "q folds accented capitals too (órgão central)"
+    );
     assert_eq!(count(&app, "q=%25").await, 0, "% is literal in q");
     assert_eq!(count(&app, "updated_since=2100-01-01T00:00:00Z").await, 0);
     assert_eq!(
