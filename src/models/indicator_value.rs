@@ -7,7 +7,10 @@ use crate::db::schema::indicator_values as iv;
 use crate::db::AnyConnection;
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = iv, treat_none_as_null = true)]
+// `treat_none_as_default_value = false`: `None` is bound as NULL rather than written as DEFAULT
+// (these columns have no default), which lets SQLite take a batch as one multi-row INSERT instead
+// of one INSERT per row, and PostgreSQL take it through COPY.
+#[diesel(table_name = iv, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct IndicatorValueRow {
     pub id: String,
     pub indicator: String,
@@ -84,16 +87,23 @@ impl IndicatorValueRow {
         Ok(out)
     }
 
-    /// Inserts many rows with multi-row INSERT statements.
+    /// Inserts many rows: one multi-row INSERT per chunk on SQLite, one `COPY ... FROM STDIN` on
+    /// PostgreSQL. Both run in the caller's transaction; a duplicate key is a `UniqueViolation`.
     pub fn insert_many(conn: &mut AnyConnection, rows: &[Self]) -> QueryResult<()> {
-        for chunk in rows.chunks(500) {
-            match conn {
-                AnyConnection::Sqlite(c) => {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        match conn {
+            AnyConnection::Sqlite(c) => {
+                // 14 bound parameters a row; SQLite allows 32,766 a statement.
+                for chunk in rows.chunks(2000) {
                     diesel::insert_into(iv::table).values(chunk).execute(c)?;
                 }
-                AnyConnection::Postgresql(c) => {
-                    diesel::insert_into(iv::table).values(chunk).execute(c)?;
-                }
+            }
+            AnyConnection::Postgresql(c) => {
+                diesel::copy_from(iv::table)
+                    .from_insertable(rows)
+                    .execute(c)?;
             }
         }
         Ok(())

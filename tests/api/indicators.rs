@@ -461,3 +461,65 @@ async fn every_batch_leaves_one_audit_event_with_each_changes_before_and_after()
         "{second}"
     );
 }
+
+#[tokio::test]
+async fn a_duplicate_key_in_a_bulk_insert_is_a_conflict_and_the_connection_stays_usable() {
+    use actix_web::ResponseError;
+    use palermo::models::indicator_value::{Filter, IndicatorValueRow};
+    let app = spawn_app().await;
+    let url = palermo::db::DatabaseUrl::parse(&app.database_url).expect("url");
+    let mut conn = url.connect().expect("connect");
+    let row = |id: &str, sex: &str| IndicatorValueRow {
+        id: id.into(),
+        indicator: "VICTIMS_DETECTED".into(),
+        member_state: "ARG".into(),
+        period: "2019".into(),
+        disaggregation: format!("sex={sex}"),
+        value: Some("1".into()),
+        flag: None,
+        comment: None,
+        source: None,
+        reported_by: ADMIN.into(),
+        version: 1,
+        created_at: "2026-11-22T00:00:00.000000Z".into(),
+        updated_at: "2026-11-22T00:00:00.000000Z".into(),
+        deleted_at: None,
+    };
+    // Same natural key under another id: SQLite's multi-row INSERT and PostgreSQL's COPY both
+    // reject it, and the handlers' error mapping makes it a 409, not a 500.
+    let rows = [row("a", "female"), row("b", "male"), row("c", "female")];
+    let err = palermo::db::pool::write_transaction(&mut conn, |c| {
+        IndicatorValueRow::insert_many(c, &rows)?;
+        Ok(())
+    })
+    .expect_err("duplicate key");
+    assert_eq!(err.status_code().as_u16(), 409, "{err:?}");
+    // Rolled back whole, and the same connection takes the next batch, in one statement.
+    let statements = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = statements.clone();
+    diesel::Connection::set_instrumentation(
+        &mut conn,
+        move |e: diesel::connection::InstrumentationEvent<'_>| {
+            if let diesel::connection::InstrumentationEvent::StartQuery { query, .. } = e {
+                log.lock().unwrap().push(query.to_string());
+            }
+        },
+    );
+    palermo::db::pool::write_transaction(&mut conn, |c| {
+        IndicatorValueRow::insert_many(c, &rows[..2])?;
+        Ok(())
+    })
+    .expect("insert after the failed one");
+    let writes = statements
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|q| q.starts_with("INSERT") || q.starts_with("COPY"))
+        .count();
+    assert_eq!(writes, 1, "{:?}", statements.lock().unwrap());
+    let f = Filter {
+        indicator: Some("VICTIMS_DETECTED".into()),
+        ..Filter::default()
+    };
+    assert_eq!(IndicatorValueRow::count(&mut conn, &f).expect("count"), 2);
+}
