@@ -673,6 +673,9 @@ def summary(results, pg_note):
         b = r["backend"]
         checks = [
             (f"first push >= {TARGETS[b]:,} values/s", r["first_vps"] >= TARGETS[b], f"{r['first_vps']:,.0f}"),
+            # The "2x that" read both ways: twice the first-push target, and twice the
+            # first push this run measured (the stricter one once the first push beats its target).
+            (f"re-push >= 2x the target ({2 * TARGETS[b]:,})", r["re_vps"] >= 2 * TARGETS[b], f"{r['re_vps']:,.0f}"),
             ("re-push >= 2x first push", r["re_ratio"] >= 2, f"{r['re_ratio']:.2f}x"),
             ("HTTP/raw >= 0.5", r["ratio"] >= 0.5, f"{r['ratio']:.2f}"),
             ("peak RSS < 100 MB (whole run, reads included)", r["rss_all_mb"] < 100,
