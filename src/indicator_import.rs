@@ -182,6 +182,16 @@ pub struct ValidRow {
 }
 
 impl ValidRow {
+    /// The natural key: member state, indicator, period, disaggregation.
+    pub fn key(&self) -> (&str, &str, &str, &str) {
+        (
+            &self.member_state,
+            &self.indicator,
+            &self.period,
+            &self.disaggregation,
+        )
+    }
+
     /// The calendar year of the row's period.
     pub fn year(&self) -> i32 {
         self.period
@@ -304,19 +314,20 @@ pub fn validate(
         None | Some(Value::Null) => {}
         Some(Value::Object(map)) => {
             for (dim, code) in map {
-                let field = format!("disaggregation/{dim}");
+                // Built only for an error: a valid row allocates no field names.
+                let field = || format!("disaggregation/{dim}");
                 let Some(code) = code.as_str() else {
-                    err(&field, "invalid_row", "must be a code (string)".into());
+                    err(&field(), "invalid_row", "must be a code (string)".into());
                     continue;
                 };
                 match (&spec, catalog.codes.get(dim)) {
                     (_, None) => err(
-                        &field,
+                        &field(),
                         "unknown_dimension",
                         format!("{dim:?} is not a dimension"),
                     ),
                     (Some((ind, s)), Some(_)) if !s.dimensions.contains(dim) => err(
-                        &field,
+                        &field(),
                         "unknown_dimension",
                         format!("{ind} is not broken down by {dim}"),
                     ),
@@ -325,7 +336,7 @@ pub fn validate(
                         list.sort();
                         let list: Vec<&str> = list.iter().map(|s| s.as_str()).collect();
                         err(
-                            &field,
+                            &field(),
                             "unknown_code",
                             format!(
                                 "{code:?} is not a code of dimension {dim} ({})",
@@ -468,13 +479,13 @@ pub fn apply(
         let mut periods: Vec<String> = group.iter().map(|r| r.period.clone()).collect();
         periods.sort();
         periods.dedup();
-        let stored: HashMap<(String, String), IndicatorValueRow> =
-            IndicatorValueRow::for_periods(conn, indicator, member_state, &periods)?
-                .into_iter()
-                .map(|r| ((r.period.clone(), r.disaggregation.clone()), r))
-                .collect();
+        let stored_rows = IndicatorValueRow::for_periods(conn, indicator, member_state, &periods)?;
+        let stored: HashMap<(&str, &str), &IndicatorValueRow> = stored_rows
+            .iter()
+            .map(|r| ((r.period.as_str(), r.disaggregation.as_str()), r))
+            .collect();
         for r in group {
-            match stored.get(&(r.period.clone(), r.disaggregation.clone())) {
+            match stored.get(&(r.period.as_str(), r.disaggregation.as_str())) {
                 Some(s) if same_content(s, r) => counts.unchanged += 1,
                 Some(s) => {
                     if s.deleted_at.is_some() {
@@ -491,9 +502,9 @@ pub fn apply(
                         version: s.version + 1,
                         updated_at: now.clone(),
                         deleted_at: None,
-                        ..s.clone()
+                        ..(*s).clone()
                     };
-                    updates.push((s.clone(), after));
+                    updates.push(((*s).clone(), after));
                 }
                 None => {
                     counts.created += 1;

@@ -258,29 +258,33 @@ pub async fn import_indicator_values(
             let catalog = Catalog::load(conn)?;
             let received = values.len();
             let mut errors: Vec<RowError> = Vec::new();
-            let mut valid: Vec<ValidRow> = Vec::with_capacity(received);
-            let mut keys = HashSet::with_capacity(received);
+            let mut validated: Vec<ValidRow> = Vec::with_capacity(received);
             let mut rejected = 0;
             for (i, raw) in values.iter().enumerate() {
                 match indicator_import::validate(i, raw, &catalog, &caller) {
-                    Ok(row) => {
-                        let key = (row.indicator.clone(), row.member_state.clone(), row.period.clone(), row.disaggregation.clone());
-                        if keys.insert(key) {
-                            valid.push(row);
-                        } else {
-                            rejected += 1;
-                            errors.push(RowError {
-                                index: i,
-                                field: "".into(),
-                                code: "duplicate_key".into(),
-                                message: "repeats the member_state, indicator, period and disaggregation of an earlier row".into(),
-                            });
-                        }
-                    }
+                    Ok(row) => validated.push(row),
                     Err(mut e) => {
                         rejected += 1;
                         errors.append(&mut e);
                     }
+                }
+            }
+            // A natural key repeated within the batch: the first row counts, the others are rejected.
+            let mut seen = HashSet::with_capacity(validated.len());
+            let repeated: Vec<bool> = validated.iter().map(|r| !seen.insert(r.key())).collect();
+            drop(seen);
+            let mut valid = Vec::with_capacity(validated.len());
+            for (row, repeated) in validated.into_iter().zip(repeated) {
+                if repeated {
+                    rejected += 1;
+                    errors.push(RowError {
+                        index: row.index,
+                        field: "".into(),
+                        code: "duplicate_key".into(),
+                        message: "repeats the member_state, indicator, period and disaggregation of an earlier row".into(),
+                    });
+                } else {
+                    valid.push(row);
                 }
             }
             // Rows of a locked (submitted or validated) state and year are rejected.

@@ -175,6 +175,7 @@ async fn the_same_breakdown_in_another_key_order_is_one_value() {
     let (status, s) = push(&app, &app.admin_token, "", &[a, b]).await;
     assert_eq!(status, 422);
     assert_eq!(s["errors"][0]["code"], "duplicate_key", "{s}");
+    assert_eq!(s["errors"][0]["index"], 1, "the later row is the duplicate: {s}");
     assert_eq!(stored(&app, "member_state=BRA").await.len(), 1);
 }
 
