@@ -18,6 +18,9 @@ use crate::models::indicator_value::IndicatorValueRow;
 use crate::models::member_state::MemberStateRow;
 use crate::timestamp::Timestamp;
 
+mod raw_row;
+pub use raw_row::{RawDisaggregation, RawRow, FIELDS};
+
 /// Most values accepted in one batch.
 pub const MAX_VALUES: usize = 10_000;
 pub const FLAGS: [&str; 4] = [
@@ -201,21 +204,10 @@ impl ValidRow {
     }
 }
 
-const FIELDS: [&str; 8] = [
-    "member_state",
-    "indicator",
-    "period",
-    "disaggregation",
-    "value",
-    "flag",
-    "comment",
-    "source",
-];
-
 /// The member state a row names (or the reporter's own when it names none), before validation:
 /// used to refuse a batch that touches another state's data as a whole.
-pub fn row_state<'a>(raw: &'a Value, caller: &'a Caller) -> Option<&'a str> {
-    match raw.get("member_state") {
+pub fn row_state<'a>(raw: &'a RawRow, caller: &'a Caller) -> Option<&'a str> {
+    match &raw.member_state {
         Some(Value::String(s)) => Some(s.as_str()),
         _ => caller.member_state.as_deref(),
     }
@@ -224,7 +216,7 @@ pub fn row_state<'a>(raw: &'a Value, caller: &'a Caller) -> Option<&'a str> {
 /// Validates one row of the batch.
 pub fn validate(
     index: usize,
-    raw: &Value,
+    raw: &RawRow,
     catalog: &Catalog,
     caller: &Caller,
 ) -> Result<ValidRow, Vec<RowError>> {
@@ -237,24 +229,21 @@ pub fn validate(
             message,
         });
     };
-    let Some(obj) = raw.as_object() else {
+    if !raw.is_object {
         err("", "invalid_row", "must be an object".into());
         return Err(errors);
-    };
-    for key in obj.keys() {
-        if !FIELDS.contains(&key.as_str()) {
-            err(
-                key,
-                "unknown_field",
-                format!(
-                    "is not a field of an indicator value ({})",
-                    FIELDS.join(", ")
-                ),
-            );
-        }
     }
-    let text_of = |key: &str| obj.get(key).and_then(Value::as_str);
-    let member_state = match (obj.get("member_state"), caller.member_state.as_deref()) {
+    for key in &raw.unknown {
+        err(
+            key,
+            "unknown_field",
+            format!(
+                "is not a field of an indicator value ({})",
+                FIELDS.join(", ")
+            ),
+        );
+    }
+    let member_state = match (raw.member_state.as_ref(), caller.member_state.as_deref()) {
         (Some(Value::String(s)), _) => Some(s.clone()),
         (None | Some(Value::Null), Some(own)) if !caller.is_admin() => Some(own.to_string()),
         (None | Some(Value::Null), _) => {
@@ -275,7 +264,7 @@ pub fn validate(
             );
         }
     }
-    let spec = match obj.get("indicator") {
+    let spec = match raw.indicator.as_ref() {
         Some(Value::String(code)) => match catalog.indicators.get(code) {
             Some(spec) => Some((code.clone(), spec)),
             None => {
@@ -297,7 +286,7 @@ pub fn validate(
         }
     };
     let mut period = None;
-    match (text_of("period"), &spec) {
+    match (raw.period.as_ref().and_then(Value::as_str), &spec) {
         (Some(p), Some((_, s))) => match Period::parse(p, s.periodicity) {
             Ok(p) => period = Some(p),
             Err(m) => err("period", "invalid_period", m),
@@ -310,9 +299,9 @@ pub fn validate(
         _ => {}
     }
     let mut pairs = BTreeMap::new();
-    match obj.get("disaggregation") {
-        None | Some(Value::Null) => {}
-        Some(Value::Object(map)) => {
+    match &raw.disaggregation {
+        None | Some(RawDisaggregation::Null) => {}
+        Some(RawDisaggregation::Pairs(map)) => {
             for (dim, code) in map {
                 // Built only for an error: a valid row allocates no field names.
                 let field = || format!("disaggregation/{dim}");
@@ -350,13 +339,13 @@ pub fn validate(
                 }
             }
         }
-        Some(_) => err(
+        Some(RawDisaggregation::NotObject) => err(
             "disaggregation",
             "invalid_row",
             "must be an object of dimension: code ({} for the total)".into(),
         ),
     }
-    let flag = match obj.get("flag") {
+    let flag = match raw.flag.as_ref() {
         None | Some(Value::Null) => None,
         Some(Value::String(f)) if FLAGS.contains(&f.as_str()) => Some(f.clone()),
         Some(_) => {
@@ -368,7 +357,7 @@ pub fn validate(
             None
         }
     };
-    let value = match (obj.get("value"), &spec) {
+    let value = match (raw.value.as_ref(), &spec) {
         (None | Some(Value::Null), _) if flag.as_deref() == Some("confidential") => None,
         (None | Some(Value::Null), _) => {
             err(
@@ -387,7 +376,7 @@ pub fn validate(
         },
         (Some(_), None) => None,
     };
-    let mut optional_text = |key: &str, max: usize| match obj.get(key) {
+    let mut optional_text = |key: &str, field: &Option<Value>, max: usize| match field {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) => match contact::text(s, max) {
             Ok(t) => Some(t),
@@ -401,8 +390,8 @@ pub fn validate(
             None
         }
     };
-    let comment = optional_text("comment", 2000);
-    let source = optional_text("source", 500);
+    let comment = optional_text("comment", &raw.comment, 2000);
+    let source = optional_text("source", &raw.source, 500);
     if !errors.is_empty() {
         return Err(errors);
     }

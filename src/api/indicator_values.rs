@@ -17,7 +17,7 @@ use crate::db::{self, pool::write_transaction};
 use crate::domain::{Disaggregation, MemberStateCode};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{decode_query, JsonBody, QueryParams, MAX_BODY_LIMIT};
-use crate::indicator_import::{self, Catalog, Counts, RowError, ValidRow, MAX_VALUES};
+use crate::indicator_import::{self, Catalog, Counts, RawRow, RowError, ValidRow, MAX_VALUES};
 use crate::models::audit_event::{Actor, AuditEventRow};
 use crate::models::indicator_value::{Filter, IndicatorValueRow, Key};
 use crate::pagination::{Page, PageParams};
@@ -106,7 +106,7 @@ pub struct Batch {
     /// `disaggregation` (object dimension -> code, `{}` or absent for the total), `value`, and
     /// optional `flag` (`provisional`, `estimated`, `below_threshold`, `confidential`), `comment`, `source`.
     #[schema(value_type = Vec<Object>, max_items = 10000)]
-    pub values: Vec<Value>,
+    pub values: Vec<RawRow>,
 }
 
 /// How a batch is applied.

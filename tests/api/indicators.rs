@@ -175,7 +175,10 @@ async fn the_same_breakdown_in_another_key_order_is_one_value() {
     let (status, s) = push(&app, &app.admin_token, "", &[a, b]).await;
     assert_eq!(status, 422);
     assert_eq!(s["errors"][0]["code"], "duplicate_key", "{s}");
-    assert_eq!(s["errors"][0]["index"], 1, "the later row is the duplicate: {s}");
+    assert_eq!(
+        s["errors"][0]["index"], 1,
+        "the later row is the duplicate: {s}"
+    );
     assert_eq!(stored(&app, "member_state=BRA").await.len(), 1);
 }
 
@@ -240,6 +243,28 @@ async fn values_are_checked_against_their_indicator() {
         ),
         (extra, "colour", "unknown_field"),
         (json!("not an object"), "", "invalid_row"),
+        (json!([1, {"value": 2}]), "", "invalid_row"),
+        (Value::Null, "", "invalid_row"),
+        (
+            json!({"member_state": "PER", "indicator": "VICTIMS_DETECTED", "period": "2019", "value": 1, "disaggregation": "sex=female"}),
+            "disaggregation",
+            "invalid_row",
+        ),
+        (
+            json!({"member_state": "PER", "indicator": "VICTIMS_DETECTED", "period": "2019", "value": 1, "disaggregation": {"sex": 1}}),
+            "disaggregation/sex",
+            "invalid_row",
+        ),
+        (
+            json!({"member_state": "PER", "indicator": "SHELTERS", "period": 2019, "value": 1}),
+            "period",
+            "invalid_row",
+        ),
+        (
+            json!({"member_state": "PER", "indicator": "SHELTERS", "period": "2019", "value": 1, "comment": ["a"]}),
+            "comment",
+            "invalid_text",
+        ),
     ];
     for (row, field, code) in cases {
         let (status, s) = push(&app, &app.admin_token, "", std::slice::from_ref(&row)).await;
