@@ -416,6 +416,34 @@ pub fn validate(
     }
 }
 
+/// Keeps the first row of each natural key; every later row with the same key is rejected as a
+/// `duplicate_key` (pushed to `errors`, counted in `rejected`).
+pub fn reject_repeated_keys(
+    rows: Vec<ValidRow>,
+    errors: &mut Vec<RowError>,
+    rejected: &mut usize,
+) -> Vec<ValidRow> {
+    let repeated: Vec<bool> = {
+        let mut seen = HashSet::with_capacity(rows.len());
+        rows.iter().map(|r| !seen.insert(r.key())).collect()
+    };
+    let mut kept = Vec::with_capacity(rows.len());
+    for (row, repeated) in rows.into_iter().zip(repeated) {
+        if repeated {
+            *rejected += 1;
+            errors.push(RowError {
+                index: row.index,
+                field: String::new(),
+                code: "duplicate_key".into(),
+                message: "repeats the member_state, indicator, period and disaggregation of an earlier row".into(),
+            });
+        } else {
+            kept.push(row);
+        }
+    }
+    kept
+}
+
 /// Counts of a batch.
 #[derive(Debug, Clone, Default, Serialize, ToSchema)]
 pub struct Counts {

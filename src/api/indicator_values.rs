@@ -258,37 +258,23 @@ pub async fn import_indicator_values(
             let catalog = Catalog::load(conn)?;
             let received = values.len();
             let mut errors: Vec<RowError> = Vec::new();
-            let mut validated: Vec<ValidRow> = Vec::with_capacity(received);
+            let mut valid: Vec<ValidRow> = Vec::with_capacity(received);
             let mut rejected = 0;
             for (i, raw) in values.iter().enumerate() {
                 match indicator_import::validate(i, raw, &catalog, &caller) {
-                    Ok(row) => validated.push(row),
+                    Ok(row) => valid.push(row),
                     Err(mut e) => {
                         rejected += 1;
                         errors.append(&mut e);
                     }
                 }
             }
-            // A natural key repeated within the batch: the first row counts, the others are rejected.
-            let mut seen = HashSet::with_capacity(validated.len());
-            let repeated: Vec<bool> = validated.iter().map(|r| !seen.insert(r.key())).collect();
-            drop(seen);
-            let mut valid = Vec::with_capacity(validated.len());
-            for (row, repeated) in validated.into_iter().zip(repeated) {
-                if repeated {
-                    rejected += 1;
-                    errors.push(RowError {
-                        index: row.index,
-                        field: "".into(),
-                        code: "duplicate_key".into(),
-                        message: "repeats the member_state, indicator, period and disaggregation of an earlier row".into(),
-                    });
-                } else {
-                    valid.push(row);
-                }
-            }
+            let valid = indicator_import::reject_repeated_keys(valid, &mut errors, &mut rejected);
             // Rows of a locked (submitted or validated) state and year are rejected.
-            let locks = crate::locks::ValueLocks::load(conn, valid.iter().map(|r| r.member_state.as_str()))?;
+            let locks = crate::locks::ValueLocks::load(
+                conn,
+                valid.iter().map(|r| r.member_state.as_str()),
+            )?;
             let mut open_rows = Vec::with_capacity(valid.len());
             for r in valid {
                 match locks.locking(&r.member_state, r.year()) {
@@ -308,9 +294,23 @@ pub async fn import_indicator_values(
             errors.sort_by_key(|e| e.index);
             let refuse = mode == Mode::Atomic && rejected > 0;
             let applied = indicator_import::apply(conn, &caller, &valid, dry_run || refuse)?;
-            let Counts { created, updated, unchanged } = applied.counts;
+            let Counts {
+                created,
+                updated,
+                unchanged,
+            } = applied.counts;
             let written = !dry_run && !refuse && (created + updated) > 0;
-            Ok(ImportSummary { received, created, updated, unchanged, rejected, written, dry_run, mode, errors })
+            Ok(ImportSummary {
+                received,
+                created,
+                updated,
+                unchanged,
+                rejected,
+                written,
+                dry_run,
+                mode,
+                errors,
+            })
         })
     })
     .await?;

@@ -1,5 +1,6 @@
 //! One row of an indicator-value batch as sent, read without building a JSON map per row.
 
+use std::collections::HashMap;
 use std::fmt;
 
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -48,6 +49,9 @@ pub enum RawDisaggregation {
     NotObject,
 }
 
+/// A field name of a row; any other name is kept for the `unknown_field` error.
+#[derive(Deserialize)]
+#[serde(field_identifier, rename_all = "snake_case")]
 enum Field {
     MemberState,
     Indicator,
@@ -60,29 +64,45 @@ enum Field {
     Unknown(String),
 }
 
-impl<'de> Deserialize<'de> for Field {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct FieldVisitor;
-        impl Visitor<'_> for FieldVisitor {
-            type Value = Field;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a field name")
-            }
-            fn visit_str<E: de::Error>(self, s: &str) -> Result<Field, E> {
-                Ok(match s {
-                    "member_state" => Field::MemberState,
-                    "indicator" => Field::Indicator,
-                    "period" => Field::Period,
-                    "disaggregation" => Field::Disaggregation,
-                    "value" => Field::Value,
-                    "flag" => Field::Flag,
-                    "comment" => Field::Comment,
-                    "source" => Field::Source,
-                    other => Field::Unknown(other.to_string()),
-                })
+/// Below this many keys a repeated key is found by scanning (every real row has a handful); past
+/// it, by an index, so a hostile object with a million keys still takes linear time.
+const SCAN_LIMIT: usize = 16;
+
+/// `(key, value)` pairs with unique keys, as a JSON object reads: a repeated key keeps its first
+/// position and takes the last value.
+struct UniqueKeys<V> {
+    pairs: Vec<(String, V)>,
+    index: HashMap<String, usize>,
+}
+
+impl<V> UniqueKeys<V> {
+    fn new() -> Self {
+        Self {
+            pairs: Vec::new(),
+            index: HashMap::new(),
+        }
+    }
+
+    fn insert(&mut self, key: String, value: V) {
+        if self.pairs.len() == SCAN_LIMIT && self.index.is_empty() {
+            self.index = (self.pairs.iter().enumerate())
+                .map(|(i, (k, _))| (k.clone(), i))
+                .collect();
+        }
+        let found = if self.index.is_empty() {
+            self.pairs.iter().position(|(k, _)| *k == key)
+        } else {
+            self.index.get(&key).copied()
+        };
+        match found {
+            Some(i) => self.pairs[i].1 = value,
+            None => {
+                if !self.index.is_empty() {
+                    self.index.insert(key.clone(), self.pairs.len());
+                }
+                self.pairs.push((key, value));
             }
         }
-        d.deserialize_identifier(FieldVisitor)
     }
 }
 
@@ -129,6 +149,7 @@ impl<'de> Deserialize<'de> for RawRow {
                     is_object: true,
                     ..RawRow::default()
                 };
+                let mut unknown = UniqueKeys::new();
                 // A repeated field: the last one counts, as in any JSON object.
                 while let Some(field) = map.next_key::<Field>()? {
                     match field {
@@ -142,12 +163,11 @@ impl<'de> Deserialize<'de> for RawRow {
                         Field::Source => row.source = Some(map.next_value()?),
                         Field::Unknown(name) => {
                             map.next_value::<IgnoredAny>()?;
-                            if !row.unknown.contains(&name) {
-                                row.unknown.push(name);
-                            }
+                            unknown.insert(name, ());
                         }
                     }
                 }
+                row.unknown = unknown.pairs.into_iter().map(|(name, ())| name).collect();
                 Ok(row)
             }
         }
@@ -171,15 +191,11 @@ impl<'de> Deserialize<'de> for RawDisaggregation {
                 self,
                 mut map: A,
             ) -> Result<RawDisaggregation, A::Error> {
-                let mut pairs: Vec<(String, Value)> = Vec::with_capacity(4);
+                let mut pairs = UniqueKeys::new();
                 while let Some((dim, code)) = map.next_entry::<String, Value>()? {
-                    // A repeated dimension: the last one counts, as in any JSON object.
-                    match pairs.iter_mut().find(|(d, _)| *d == dim) {
-                        Some(pair) => pair.1 = code,
-                        None => pairs.push((dim, code)),
-                    }
+                    pairs.insert(dim, code);
                 }
-                Ok(RawDisaggregation::Pairs(pairs))
+                Ok(RawDisaggregation::Pairs(pairs.pairs))
             }
         }
         d.deserialize_any(DisaggregationVisitor)
@@ -230,6 +246,22 @@ mod tests {
                 ("age_group".into(), json!(7)),
             ]))
         );
+    }
+
+    #[test]
+    fn repeated_keys_past_the_scan_limit_keep_their_place_and_the_last_value() {
+        let mut keys = UniqueKeys::new();
+        for round in 0..3 {
+            for k in 0..40 {
+                keys.insert(format!("k{k}"), round * 100 + k);
+            }
+        }
+        let want: Vec<(String, i32)> = (0..40).map(|k| (format!("k{k}"), 200 + k)).collect();
+        assert_eq!(keys.pairs, want);
+        let names: Vec<String> = (0..40).map(|k| format!("\"u{k}\": {k}")).collect();
+        let body = format!("[{{{0}, {0}}}]", names.join(", "));
+        let unknown: Vec<String> = (0..40).map(|k| format!("u{k}")).collect();
+        assert_eq!(rows(&body)[0].unknown, unknown);
     }
 
     #[test]
