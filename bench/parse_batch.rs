@@ -8,8 +8,8 @@
 
 use std::time::Instant;
 
+use palermo::api::http::extract::decode_json;
 use palermo::api::indicator_values::Batch;
-use palermo::extract::decode_json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 

@@ -165,7 +165,7 @@ fn create_user(
         }
         UserRow::create(
             conn,
-            Actor::System("cli"),
+            Actor::system("cli"),
             username.as_str(),
             hash,
             role,

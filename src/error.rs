@@ -346,6 +346,15 @@ impl From<diesel::result::Error> for ApiError {
     }
 }
 
+impl From<crate::db::pool::RunError> for ApiError {
+    fn from(e: crate::db::pool::RunError) -> Self {
+        match e {
+            crate::db::pool::RunError::Pool(e) => Self::from_pool(e),
+            other => Self::internal(other),
+        }
+    }
+}
+
 impl From<actix_web::error::BlockingError> for ApiError {
     fn from(e: actix_web::error::BlockingError) -> Self {
         Self::internal(format!("blocking task: {e}"))

@@ -561,7 +561,7 @@ pub fn apply(
         AuditEventRow::record_at(
             conn,
             &now,
-            Actor::User(caller),
+            caller.actor(),
             "import",
             "indicator_value_batch",
             &batch_id,

@@ -16,13 +16,13 @@ use utoipa_actix_web::{scope, AppExt};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::api;
+use crate::api::http::extract::MAX_BODY_LIMIT;
+use crate::api::http::fallback::{self, RouteTable};
 use crate::auth::bootstrap::{self, Outcome};
 use crate::auth::token::MIN_SECRET_LEN;
 use crate::auth::{LoginThrottle, TokenService};
 use crate::config::Settings;
 use crate::db::{self, DatabaseUrl, Pool};
-use crate::extract::MAX_BODY_LIMIT;
-use crate::fallback::{self, RouteTable};
 use crate::metrics::Metrics;
 use crate::openapi::{self, BaseDoc};
 use crate::state::AppState;

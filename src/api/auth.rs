@@ -5,10 +5,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::api::http::extract::JsonBody;
+use crate::api::http::run_db;
 use crate::auth::password;
 use crate::db;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::JsonBody;
 use crate::models::user::UserRow;
 use crate::state::AppState;
 
@@ -93,7 +94,7 @@ pub async fn create_token(
         ));
     }
     let lookup = username.clone();
-    let user = db::run(&state.pool, move |conn| {
+    let user = run_db(&state.pool, move |conn| {
         Ok(UserRow::find_by_username(conn, &lookup)?)
     })
     .await?;

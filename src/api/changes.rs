@@ -6,12 +6,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::api::http::extract::QueryParams;
+use crate::api::http::pagination::{Page, PageParams};
+use crate::api::http::run_db;
 use crate::auth::Caller;
 use crate::db;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::QueryParams;
 use crate::models::audit_event::AuditEventRow;
-use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
 use crate::timestamp::Timestamp;
 
@@ -112,7 +113,7 @@ pub async fn list_changes(
         .map_err(|_| ApiError::invalid("after", "is not a cursor of this feed"))?
         .unwrap_or(0);
     let hidden: &'static [&'static str] = if caller.is_admin() { &[] } else { &["user"] };
-    let rows = db::run(&state.pool, move |conn| {
+    let rows = run_db(&state.pool, move |conn| {
         Ok(AuditEventRow::feed(conn, after, hidden, limit + 1)?)
     })
     .await?;

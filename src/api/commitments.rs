@@ -7,19 +7,20 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::api::http::csv;
+use crate::api::http::extract::{bounded, JsonBody, QueryParams};
+use crate::api::http::history::HistoryEntry;
+use crate::api::http::pagination::{Page, PageParams};
+use crate::api::http::run_db;
 use crate::api::{check_if_match, etag, if_match, updated_since};
 use crate::auth::Caller;
-use crate::csv;
 use crate::db::{self, pool::write_transaction, AnyConnection};
 use crate::domain::{contact, MemberStateCode};
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::extract::{bounded, JsonBody, QueryParams};
-use crate::history::HistoryEntry;
 use crate::models::audit_event::{Actor, AuditEventRow};
 use crate::models::commitment::{CommitmentRow, Filter, Key};
 use crate::models::member_state::MemberStateRow;
 use crate::models::work_plan::GuidelineRow;
-use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
 use crate::timestamp::Timestamp;
 
@@ -318,7 +319,7 @@ pub async fn put_commitment(
     caller.require_write_state(&code)?;
     let input = validate(&body.0)?;
     let if_match = if_match(&req)?;
-    let (row, created) = db::run(&state.pool, move |conn| {
+    let (row, created) = run_db(&state.pool, move |conn| {
         let attempt = |conn: &mut AnyConnection| {
             write_transaction(conn, |conn| {
                 upsert(
@@ -398,7 +399,7 @@ fn upsert(
             row.insert(conn)?;
             AuditEventRow::record(
                 conn,
-                Actor::User(caller),
+                caller.actor(),
                 "create",
                 KIND,
                 &row.id,
@@ -428,7 +429,7 @@ fn upsert(
             let before_view = (!revived).then(|| view(&before));
             AuditEventRow::record(
                 conn,
-                Actor::User(caller),
+                caller.actor(),
                 action,
                 KIND,
                 &after.id,
@@ -446,7 +447,7 @@ async fn load_live(
     plan: String,
     number: i32,
 ) -> ApiResult<CommitmentRow> {
-    db::run(&state.pool, move |conn| {
+    run_db(&state.pool, move |conn| {
         require_targets(conn, &code, &plan, number)?;
         CommitmentRow::find(conn, &code, &plan, number)?
             .filter(|r| r.deleted_at.is_none())
@@ -514,7 +515,7 @@ pub async fn delete_commitment(
     let (code, plan, number) = natural_key(path.into_inner())?;
     caller.require_write_state(&code)?;
     let if_match = if_match(&req)?;
-    db::run(&state.pool, move |conn| {
+    run_db(&state.pool, move |conn| {
         write_transaction(conn, |conn| {
             require_targets(conn, &code, &plan, number)?;
             crate::locks::check_commitments(conn, &code, &plan)?;
@@ -540,7 +541,7 @@ pub async fn delete_commitment(
             }
             AuditEventRow::record(
                 conn,
-                Actor::User(&caller),
+                caller.actor(),
                 "delete",
                 KIND,
                 &after.id,
@@ -574,14 +575,20 @@ pub async fn list_commitment_history(
     path: web::Path<(String, String, String)>,
 ) -> ApiResult<HttpResponse> {
     let (code, plan, number) = natural_key(path.into_inner())?;
-    let events = db::run(&state.pool, move |conn| {
+    let events = run_db(&state.pool, move |conn| {
         require_targets(conn, &code, &plan, number)?;
         let row = CommitmentRow::find(conn, &code, &plan, number)?.ok_or_else(|| {
             ApiError::not_found(format!(
                 "{code} has no commitment on {plan} guideline {number}."
             ))
         })?;
-        Ok(AuditEventRow::for_resource(conn, KIND, &row.id)?)
+        Ok(AuditEventRow::for_resource(
+            conn,
+            KIND,
+            &row.id,
+            0,
+            i64::MAX,
+        )?)
     })
     .await?;
     let items: Vec<HistoryEntry> = events.into_iter().map(HistoryEntry::from).collect();
@@ -749,7 +756,7 @@ pub async fn list_commitments(
             csv_cells,
         ));
     }
-    let rows = db::run(&state.pool, move |conn| {
+    let rows = run_db(&state.pool, move |conn| {
         Ok(CommitmentRow::list(
             conn,
             &filter,

@@ -5,6 +5,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::api::http::run_db;
 use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -44,7 +45,7 @@ pub async fn get_health_live() -> HttpResponse {
 )]
 #[get("/ready")]
 pub async fn get_health_ready(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
-    let backend = db::run(&state.pool, |conn| {
+    let backend = run_db(&state.pool, |conn| {
         let applied = db::migrations::all_applied(conn).map_err(|e| {
             log::warn!("readiness: {e}");
             ApiError::unavailable("The database did not answer.")

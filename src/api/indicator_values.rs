@@ -10,17 +10,18 @@ use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::api::http::csv;
+use crate::api::http::extract::{decode_query, JsonBody, QueryParams, MAX_BODY_LIMIT};
+use crate::api::http::pagination::{Page, PageParams};
+use crate::api::http::run_db;
 use crate::api::{check_if_match, etag, if_match, updated_since};
 use crate::auth::Caller;
-use crate::csv;
 use crate::db::{self, pool::write_transaction};
 use crate::domain::{Disaggregation, MemberStateCode};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{decode_query, JsonBody, QueryParams, MAX_BODY_LIMIT};
 use crate::indicator_import::{self, Catalog, Counts, RawRow, RowError, ValidRow, MAX_VALUES};
 use crate::models::audit_event::{Actor, AuditEventRow};
 use crate::models::indicator_value::{Filter, IndicatorValueRow, Key};
-use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
 use crate::timestamp::Timestamp;
 
@@ -253,7 +254,7 @@ pub async fn import_indicator_values(
             }
         }
     }
-    let summary = db::run(&state.pool, move |conn| {
+    let summary = run_db(&state.pool, move |conn| {
         write_transaction(conn, |conn| {
             let catalog = Catalog::load(conn)?;
             let received = values.len();
@@ -423,7 +424,7 @@ fn parse_list_query(raw: &str) -> ApiResult<(Filter, Option<csv::Format>, PagePa
         ("period_from", &s.period_from, 7),
         ("period_to", &s.period_to, 7),
     ] {
-        crate::extract::bounded(name, v.as_deref(), max)?;
+        crate::api::http::extract::bounded(name, v.as_deref(), max)?;
     }
     if let Some(f) = &s.flag {
         if !indicator_import::FLAGS.contains(&f.as_str()) {
@@ -536,7 +537,7 @@ pub async fn list_indicator_values(
             csv_cells,
         ));
     }
-    let rows = db::run(&state.pool, move |conn| {
+    let rows = run_db(&state.pool, move |conn| {
         Ok(IndicatorValueRow::list(
             conn,
             &filter,
@@ -569,7 +570,7 @@ pub async fn get_indicator_value(
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let row = db::run(&state.pool, move |conn| {
+    let row = run_db(&state.pool, move |conn| {
         IndicatorValueRow::find(conn, &id)?.ok_or_else(|| ApiError::not_found("No such value."))
     })
     .await?;
@@ -602,7 +603,7 @@ pub async fn delete_indicator_value(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let if_match = if_match(&req)?;
-    db::run(&state.pool, move |conn| {
+    run_db(&state.pool, move |conn| {
         write_transaction(conn, |conn| {
             let before = IndicatorValueRow::find(conn, &id)?
                 .filter(|r| r.deleted_at.is_none())
@@ -626,7 +627,7 @@ pub async fn delete_indicator_value(
             after.update(conn)?;
             AuditEventRow::record(
                 conn,
-                Actor::User(&caller),
+                caller.actor(),
                 "delete",
                 KIND,
                 &after.id,

@@ -12,16 +12,18 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::api::http::extract::{JsonBody, QueryParams};
+use crate::api::http::list::ListParams;
+use crate::api::http::pagination::Page;
+use crate::api::http::run_db;
 use crate::api::{check_if_match, etag, if_match};
 use crate::auth::Caller;
 use crate::db::{self, pool::write_transaction, AnyConnection};
 use crate::domain::contact;
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::extract::{JsonBody, QueryParams};
 use crate::models::audit_event::{Actor, AuditEventRow};
 use crate::models::indicator::{code_lists, dimension_rows, IndicatorRow};
 use crate::models::work_plan::GuidelineRow;
-use crate::pagination::{ListParams, Page};
 use crate::state::AppState;
 use crate::timestamp::Timestamp;
 
@@ -61,7 +63,7 @@ pub async fn list_dimensions(
     let limit = page.limit()?;
     let after: Option<i32> = page.after("dimensions")?;
     let since = query.0.since()?;
-    let (rows, mut lists) = db::run(&state.pool, |conn| {
+    let (rows, mut lists) = run_db(&state.pool, |conn| {
         Ok((dimension_rows(conn)?, code_lists(conn)?))
     })
     .await?;
@@ -181,7 +183,7 @@ pub async fn list_indicators(
     let limit = page.limit()?;
     let after: Option<String> = page.after(KIND)?;
     let since = query.0.since()?;
-    let rows = db::run(&state.pool, move |conn| {
+    let rows = run_db(&state.pool, move |conn| {
         Ok(IndicatorRow::list(
             conn,
             after.as_deref(),
@@ -216,7 +218,7 @@ pub async fn get_indicator(
     code: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let code = code.into_inner();
-    let row = db::run(&state.pool, move |conn| {
+    let row = run_db(&state.pool, move |conn| {
         IndicatorRow::find(conn, &code)?
             .ok_or_else(|| ApiError::not_found(format!("No indicator {code}.")))
     })
@@ -365,7 +367,7 @@ pub async fn create_indicator(
 ) -> ApiResult<HttpResponse> {
     caller.require_admin()?;
     let input = body.0;
-    let row = db::run(&state.pool, move |conn| {
+    let row = run_db(&state.pool, move |conn| {
         write_transaction(conn, |conn| {
             let code = input
                 .code
@@ -380,7 +382,7 @@ pub async fn create_indicator(
             row.insert(conn)?;
             AuditEventRow::record(
                 conn,
-                Actor::User(&caller),
+                caller.actor(),
                 "create",
                 KIND,
                 &row.code,
@@ -424,7 +426,7 @@ pub async fn replace_indicator(
     let code = code.into_inner();
     let input = body.0;
     let if_match = if_match(&req)?;
-    let row = db::run(&state.pool, move |conn| {
+    let row = run_db(&state.pool, move |conn| {
         write_transaction(conn, |conn| {
             let before = IndicatorRow::find(conn, &code)?.ok_or_else(|| ApiError::not_found(format!("No indicator {code}.")))?;
             check_if_match(if_match.as_deref(), &etag(KIND, &before.code, before.version))?;
@@ -448,7 +450,7 @@ pub async fn replace_indicator(
             if !after.update(conn, before.version)? {
                 return Err(ApiError::precondition_failed("The indicator changed concurrently; reload it and retry."));
             }
-            AuditEventRow::record(conn, Actor::User(&caller), "update", KIND, &after.code, Some(&Indicator::from(&before)), Some(&Indicator::from(&after)))?;
+            AuditEventRow::record(conn, caller.actor(), "update", KIND, &after.code, Some(&Indicator::from(&before)), Some(&Indicator::from(&after)))?;
             Ok(after)
         })
     })

@@ -6,12 +6,13 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::api::auth::TokenResponse;
+use crate::api::http::extract::JsonBody;
+use crate::api::http::run_db;
 use crate::api::users::User;
 use crate::auth::{password, Caller};
 use crate::db::{self, pool::write_transaction};
 use crate::domain::Password;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::JsonBody;
 use crate::models::audit_event::{Actor, AuditEventRow};
 use crate::models::user::{UserChanges, UserRow};
 use crate::state::AppState;
@@ -26,7 +27,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[get("")]
 pub async fn get_me(caller: Caller, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let id = caller.user_id.clone();
-    let row = db::run(&state.pool, move |conn| {
+    let row = run_db(&state.pool, move |conn| {
         UserRow::find(conn, &id)?.ok_or_else(|| ApiError::not_found("No such user."))
     })
     .await?;
@@ -66,7 +67,7 @@ pub async fn change_password(
         ));
     }
     let id = caller.user_id.clone();
-    let user = db::run(&state.pool, move |conn| {
+    let user = run_db(&state.pool, move |conn| {
         UserRow::find(conn, &id)?.ok_or_else(|| ApiError::not_found("No such user."))
     })
     .await?;
@@ -89,7 +90,7 @@ pub async fn change_password(
         ));
     }
     let new_hash = new_hash.transpose().map_err(ApiError::internal)?;
-    let updated = db::run(&state.pool, move |conn| {
+    let updated = run_db(&state.pool, move |conn| {
         write_transaction(conn, |conn| {
             let changes = UserChanges {
                 password_hash: new_hash,
@@ -109,7 +110,7 @@ pub async fn change_password(
             view["password_changed"] = serde_json::Value::Bool(true);
             AuditEventRow::record(
                 conn,
-                Actor::User(&caller),
+                caller.actor(),
                 "change_password",
                 "user",
                 &after.id,

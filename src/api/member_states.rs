@@ -6,14 +6,16 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::api::http::extract::QueryParams;
+use crate::api::http::language;
+use crate::api::http::list::{ListParams, ListQuery};
+use crate::api::http::pagination::Page;
+use crate::api::http::run_db;
 use crate::auth::Caller;
 use crate::db;
 use crate::domain::MemberStateCode;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::QueryParams;
-use crate::language;
 use crate::models::member_state::MemberStateRow;
-use crate::pagination::{ListParams, Page};
 use crate::state::AppState;
 use crate::timestamp::Timestamp;
 
@@ -124,6 +126,7 @@ impl MemberState {
 
 /// Filters of the member-state list.
 #[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct MemberStateListParams {
     /// Only states of this subregion.
@@ -142,16 +145,15 @@ pub async fn list_member_states(
     req: HttpRequest,
     _caller: Caller,
     state: web::Data<AppState>,
-    query: QueryParams<MemberStateListParams>,
-    list: QueryParams<ListParams>,
+    query: ListQuery<MemberStateListParams>,
 ) -> ApiResult<HttpResponse> {
-    let page = list.0.page();
+    let page = query.list.page();
     let limit = page.limit()?;
     let after: Option<String> = page.after("member_states")?;
-    let subregion = query.0.subregion;
-    let since = list.0.since()?;
+    let subregion = query.filter.subregion;
+    let since = query.list.since()?;
     let lang = language::negotiate(&req);
-    let rows = db::run(&state.pool, move |conn| {
+    let rows = run_db(&state.pool, move |conn| {
         // 35 rows: filter after the keyset read rather than growing the query.
         let mut rows = MemberStateRow::list(conn, after.as_deref(), 1000)?;
         if let Some(s) = subregion {
@@ -200,7 +202,7 @@ pub async fn get_member_state(
     MemberStateCode::parse(&code).map_err(|m| ApiError::invalid("code", m))?;
     let lang = language::negotiate(&req);
     let shown = code.clone();
-    let row = db::run(&state.pool, move |conn| {
+    let row = run_db(&state.pool, move |conn| {
         MemberStateRow::find(conn, &code)?
             .ok_or_else(|| ApiError::not_found(format!("No member state with code {shown}.")))
     })

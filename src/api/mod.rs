@@ -4,6 +4,7 @@ pub mod auth;
 pub mod changes;
 pub mod commitments;
 pub mod health;
+pub mod http;
 pub mod indicator_values;
 pub mod indicators;
 pub mod me;
@@ -46,10 +47,7 @@ pub fn configure_operations(cfg: &mut ServiceConfig) {
         .configure(metrics::configure);
 }
 
-/// A strong ETag for a versioned resource.
-pub fn etag(kind: &str, id: &str, version: i32) -> String {
-    format!("\"{kind}-{id}-v{version}\"")
-}
+pub use http::precondition::etag;
 
 /// The `If-Match` header, when sent.
 pub fn if_match(req: &actix_web::HttpRequest) -> Result<Option<String>, crate::error::ApiError> {
@@ -74,17 +72,4 @@ pub fn check_if_match(if_match: Option<&str>, current: &str) -> Result<(), crate
     }
 }
 
-/// Parses an `updated_since` query value (RFC 3339, any offset) into the stored form.
-pub fn updated_since(raw: Option<&str>) -> Result<Option<String>, crate::error::ApiError> {
-    match raw {
-        None => Ok(None),
-        Some(text) => crate::timestamp::Timestamp::parse(text)
-            .map(|t| Some(t.to_db()))
-            .ok_or_else(|| {
-                crate::error::ApiError::invalid(
-                    "updated_since",
-                    "must be an RFC 3339 timestamp such as 2026-01-31T00:00:00Z",
-                )
-            }),
-    }
-}
+pub use http::list::updated_since;

@@ -7,14 +7,16 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::api::http::csv;
+use crate::api::http::extract::QueryParams;
+use crate::api::http::language;
+use crate::api::http::run_db;
 use crate::api::member_states::Subregion;
-use crate::api::national_authorities::{AuthorityRole, NationalAuthority};
+use crate::api::national_authorities::NationalAuthority;
 use crate::auth::Caller;
-use crate::csv;
 use crate::db;
+use crate::domain::AuthorityRole;
 use crate::error::ApiResult;
-use crate::extract::QueryParams;
-use crate::language;
 use crate::models::member_state::MemberStateRow;
 use crate::models::national_authority::NationalAuthorityRow;
 use crate::state::AppState;
@@ -103,7 +105,7 @@ pub async fn get_register(
 ) -> ApiResult<HttpResponse> {
     let lang = language::negotiate(&req);
     let q = query.0;
-    let (states, authorities) = db::run(&state.pool, |conn| {
+    let (states, authorities) = run_db(&state.pool, |conn| {
         Ok((
             MemberStateRow::list(conn, None, 1000)?,
             NationalAuthorityRow::all_active(conn)?,

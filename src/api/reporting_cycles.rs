@@ -9,20 +9,22 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::api::http::extract::{JsonBody, QueryParams};
+use crate::api::http::history::HistoryEntry;
+use crate::api::http::language;
+use crate::api::http::list::ListParams;
+use crate::api::http::pagination::Page;
+use crate::api::http::run_db;
 use crate::api::{check_if_match, etag, if_match, updated_since};
 use crate::auth::Caller;
 use crate::db::{self, pool::write_transaction, AnyConnection};
 use crate::domain::{contact, MemberStateCode};
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::extract::{JsonBody, QueryParams};
-use crate::history::HistoryEntry;
-use crate::language;
 use crate::models::audit_event::{Actor, AuditEventRow};
 use crate::models::indicator::IndicatorRow;
 use crate::models::member_state::MemberStateRow;
 use crate::models::reporting_cycle::{ReportingCycleRow, SubmissionRow};
 use crate::models::work_plan::WorkPlanRow;
-use crate::pagination::{ListParams, Page};
 use crate::state::AppState;
 use crate::timestamp::Timestamp;
 
@@ -116,7 +118,7 @@ pub struct ReportingCyclePatch {
 }
 
 async fn load_cycle(state: &AppState, code: String) -> ApiResult<ReportingCycleRow> {
-    db::run(&state.pool, move |conn| {
+    run_db(&state.pool, move |conn| {
         ReportingCycleRow::find(conn, &code)?
             .ok_or_else(|| ApiError::not_found(format!("No reporting cycle {code}.")))
     })
@@ -136,7 +138,7 @@ pub async fn list_reporting_cycles(
     let limit = page.limit()?;
     let after: Option<String> = page.after(KIND)?;
     let since = query.0.since()?;
-    let rows = db::run(&state.pool, move |conn| {
+    let rows = run_db(&state.pool, move |conn| {
         Ok(ReportingCycleRow::list(
             conn,
             after.as_deref(),
@@ -202,7 +204,7 @@ pub async fn create_reporting_cycle(
     if !e.is_empty() {
         return Err(ApiError::validation(e));
     }
-    let row = db::run(&state.pool, move |conn| {
+    let row = run_db(&state.pool, move |conn| {
         write_transaction(conn, |conn| {
             if WorkPlanRow::find(conn, &b.work_plan)?.is_none() {
                 return Err(ApiError::invalid(
@@ -231,7 +233,7 @@ pub async fn create_reporting_cycle(
             row.insert(conn)?;
             AuditEventRow::record(
                 conn,
-                Actor::User(&caller),
+                caller.actor(),
                 "create",
                 KIND,
                 &row.code,
@@ -300,7 +302,7 @@ pub async fn update_reporting_cycle(
     }
     let code = code.into_inner();
     let if_match = if_match(&req)?;
-    let row = db::run(&state.pool, move |conn| {
+    let row = run_db(&state.pool, move |conn| {
         write_transaction(conn, |conn| {
             let before = ReportingCycleRow::find(conn, &code)?
                 .ok_or_else(|| ApiError::not_found(format!("No reporting cycle {code}.")))?;
@@ -331,7 +333,7 @@ pub async fn update_reporting_cycle(
             }
             AuditEventRow::record(
                 conn,
-                Actor::User(&caller),
+                caller.actor(),
                 "update",
                 KIND,
                 &after.code,
@@ -570,7 +572,7 @@ pub async fn list_submissions(
     let lang = language::negotiate(&req);
     let code = code.into_inner();
     let since = updated_since(query.0.updated_since.as_deref())?;
-    let items = db::run(&state.pool, move |conn| {
+    let items = run_db(&state.pool, move |conn| {
         let cycle = ReportingCycleRow::find(conn, &code)?
             .ok_or_else(|| ApiError::not_found(format!("No reporting cycle {code}.")))?;
         let mut items = submissions_of(conn, &cycle, lang)?;
@@ -614,7 +616,7 @@ pub async fn get_submission(
     let lang = language::negotiate(&req);
     let (code, ms) = path.into_inner();
     MemberStateCode::parse(&ms).map_err(|m| ApiError::invalid("member_state", m))?;
-    let item = db::run(&state.pool, move |conn| {
+    let item = run_db(&state.pool, move |conn| {
         let cycle = ReportingCycleRow::find(conn, &code)?
             .ok_or_else(|| ApiError::not_found(format!("No reporting cycle {code}.")))?;
         submissions_of(conn, &cycle, lang)?
@@ -695,7 +697,7 @@ async fn transition(
         ));
     }
     let lang = language::negotiate(req);
-    let item = db::run(&state.pool, move |conn| {
+    let item = run_db(&state.pool, move |conn| {
         write_transaction(conn, |conn| {
             let cycle = ReportingCycleRow::find(conn, &code)?.ok_or_else(|| ApiError::not_found(format!("No reporting cycle {code}.")))?;
             if !MemberStateRow::exists(conn, &ms)? {
@@ -732,7 +734,7 @@ async fn transition(
             row.upsert(conn, before.is_some())?;
             let view = |r: &SubmissionRow| serde_json::json!({"cycle": r.cycle, "member_state": r.member_state, "status": r.status, "comment": r.comment, "version": r.version});
             let id = format!("{code}/{ms}");
-            AuditEventRow::record(conn, Actor::User(&caller), t.name(), "submission", &id, before.as_ref().map(view).as_ref(), Some(&view(&row)))?;
+            AuditEventRow::record(conn, caller.actor(), t.name(), "submission", &id, before.as_ref().map(view).as_ref(), Some(&view(&row)))?;
             let all = submissions_of(conn, &cycle, lang)?;
             all.into_iter().find(|s| s.member_state == ms).ok_or_else(|| ApiError::internal("submission vanished"))
         })
@@ -817,13 +819,15 @@ pub async fn list_submission_history(
 ) -> ApiResult<HttpResponse> {
     let (code, ms) = path.into_inner();
     MemberStateCode::parse(&ms).map_err(|m| ApiError::invalid("member_state", m))?;
-    let events = db::run(&state.pool, move |conn| {
+    let events = run_db(&state.pool, move |conn| {
         ReportingCycleRow::find(conn, &code)?
             .ok_or_else(|| ApiError::not_found(format!("No reporting cycle {code}.")))?;
         Ok(AuditEventRow::for_resource(
             conn,
             "submission",
             &format!("{code}/{ms}"),
+            0,
+            i64::MAX,
         )?)
     })
     .await?;

@@ -9,14 +9,16 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::api::national_authorities::{AuthorityRole, NationalAuthority};
+use crate::api::http::extract::{bounded, QueryParams};
+use crate::api::http::language;
+use crate::api::http::run_db;
+use crate::api::national_authorities::NationalAuthority;
 use crate::api::reporting_cycles::{completeness, submissions_of, Completeness, SubmissionStatus};
 use crate::auth::Caller;
 use crate::db::{self, AnyConnection};
+use crate::domain::AuthorityRole;
 use crate::domain::MemberStateCode;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{bounded, QueryParams};
-use crate::language;
 use crate::models::commitment::{self, CommitmentRow};
 use crate::models::indicator::IndicatorRow;
 use crate::models::member_state::MemberStateRow;
@@ -104,7 +106,7 @@ pub struct WorkPlanParam {
     pub work_plan: String,
     /// `csv`: one row per guideline (same as `Accept: text/csv`).
     #[param(inline)]
-    pub format: Option<crate::csv::Format>,
+    pub format: Option<crate::api::http::csv::Format>,
 }
 
 /// Per guideline, how many member states are at each status; per state, how many guidelines are.
@@ -124,11 +126,11 @@ pub async fn get_implementation_report(
     state: web::Data<AppState>,
     query: QueryParams<WorkPlanParam>,
 ) -> ApiResult<HttpResponse> {
-    let want_csv = crate::csv::wanted(&req, query.0.format);
+    let want_csv = crate::api::http::csv::wanted(&req, query.0.format);
     let plan = query.0.work_plan;
     bounded("work_plan", Some(&plan), 16)?;
     let lang = language::negotiate(&req);
-    let report = db::run(&state.pool, move |conn| {
+    let report = run_db(&state.pool, move |conn| {
         WorkPlanRow::find(conn, &plan)?
             .ok_or_else(|| ApiError::not_found(format!("No work plan {plan}.")))?;
         let guidelines = GuidelineRow::list(conn, &plan, None, None, MANY)?;
@@ -179,7 +181,7 @@ pub async fn get_implementation_report(
     })
     .await?;
     if want_csv {
-        let mut out = crate::csv::line(&[
+        let mut out = crate::api::http::csv::line(&[
             "guideline",
             "section",
             "not_started",
@@ -191,7 +193,7 @@ pub async fn get_implementation_report(
         ]);
         for g in &report.by_guideline {
             let c = &g.states;
-            out.push_str(&crate::csv::line(&[
+            out.push_str(&crate::api::http::csv::line(&[
                 g.number.to_string(),
                 g.section.clone(),
                 c.not_started.to_string(),
@@ -350,7 +352,7 @@ pub async fn get_member_state_report(
         ));
     }
     let lang = language::negotiate(&req);
-    let report = db::run(&state.pool, move |conn| {
+    let report = run_db(&state.pool, move |conn| {
         let ms = MemberStateRow::find(conn, &code)?
             .ok_or_else(|| ApiError::not_found(format!("No member state with code {code}.")))?;
         let af = AuthorityFilter {
@@ -533,7 +535,7 @@ pub struct CycleParams {
     pub cycle: String,
     /// `csv`: one row per member state (same as `Accept: text/csv`).
     #[param(inline)]
-    pub format: Option<crate::csv::Format>,
+    pub format: Option<crate::api::http::csv::Format>,
 }
 
 /// Mandate 10's biennial report: for every member state its submission status, indicator
@@ -553,17 +555,17 @@ pub async fn get_biennial_report(
     state: web::Data<AppState>,
     query: QueryParams<CycleParams>,
 ) -> ApiResult<HttpResponse> {
-    let want_csv = crate::csv::wanted(&req, query.0.format);
+    let want_csv = crate::api::http::csv::wanted(&req, query.0.format);
     let code = query.0.cycle;
     bounded("cycle", Some(&code), 9)?;
     let lang = language::negotiate(&req);
-    let report = db::run(&state.pool, move |conn| {
+    let report = run_db(&state.pool, move |conn| {
         let cycle = ReportingCycleRow::find(conn, &code)?
             .ok_or_else(|| ApiError::not_found(format!("No reporting cycle {code}.")))?;
         let subs = submissions_of(conn, &cycle, lang)?;
         let af = AuthorityFilter {
             active: Some(true),
-            role: Some("national_point_of_contact".into()),
+            role: Some(AuthorityRole::NationalPointOfContact),
             ..Default::default()
         };
         let with_contact: HashSet<String> = NationalAuthorityRow::list(conn, &af, None, MANY)?
@@ -664,7 +666,7 @@ pub async fn get_biennial_report(
     })
     .await?;
     if want_csv {
-        let mut out = crate::csv::line(&[
+        let mut out = crate::api::http::csv::line(&[
             "member_state",
             "name",
             "submission",
@@ -685,7 +687,7 @@ pub async fn get_biennial_report(
                 .ok()
                 .and_then(|v| v.as_str().map(str::to_string))
                 .unwrap_or_default();
-            out.push_str(&crate::csv::line(&[
+            out.push_str(&crate::api::http::csv::line(&[
                 st.member_state.clone(),
                 st.name.clone(),
                 status,

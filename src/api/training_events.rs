@@ -7,23 +7,24 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::api::http::csv;
+use crate::api::http::extract::JsonBody;
+use crate::api::http::history::HistoryEntry;
+use crate::api::http::idempotency::{self, Created};
+use crate::api::http::pagination::{Page, PageParams};
+use crate::api::http::query;
+use crate::api::http::run_db;
 use crate::api::{check_if_match, etag, if_match, updated_since};
 use crate::auth::Caller;
-use crate::csv;
 use crate::db::{self, pool::write_transaction, AnyConnection};
 use crate::domain::{contact, Audience, MemberStateCode, Role};
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::extract::JsonBody;
-use crate::history::HistoryEntry;
-use crate::idempotency::{self, Created};
 use crate::models::audit_event::{Actor, AuditEventRow};
 use crate::models::member_state::MemberStateRow;
 use crate::models::training_event::{
     sort_audiences, Filter, Key, TrainingEventRecord, TrainingEventRow,
 };
 use crate::models::work_plan::GuidelineRow;
-use crate::pagination::{Page, PageParams};
-use crate::repeated_params;
 use crate::state::AppState;
 use crate::timestamp::Timestamp;
 
@@ -174,7 +175,7 @@ pub struct TrainingEventInput {
     /// a reporter's own state; for an admin, a regional event on POST and the current host on PUT.
     #[serde(
         default,
-        deserialize_with = "crate::extract::nullable",
+        deserialize_with = "crate::api::http::extract::nullable",
         skip_serializing_if = "Option::is_none"
     )]
     #[schema(value_type = Option<String>, example = "ARG", pattern = "^[A-Z]{3}$")]
@@ -224,21 +225,21 @@ pub struct TrainingEventInput {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TrainingEventPatch {
-    #[serde(default, deserialize_with = "crate::extract::nullable")]
+    #[serde(default, deserialize_with = "crate::api::http::extract::nullable")]
     #[schema(value_type = Option<String>, pattern = "^[A-Z]{3}$")]
     pub member_state: Option<Option<String>>,
     #[schema(min_length = 1, max_length = 300)]
     pub organizer: Option<String>,
     #[schema(min_length = 1, max_length = 300)]
     pub title: Option<String>,
-    #[serde(default, deserialize_with = "crate::extract::nullable")]
+    #[serde(default, deserialize_with = "crate::api::http::extract::nullable")]
     #[schema(value_type = Option<String>, max_length = 5000)]
     pub description: Option<Option<String>>,
     #[schema(format = Date)]
     pub start_date: Option<String>,
     #[schema(format = Date)]
     pub end_date: Option<String>,
-    #[serde(default, deserialize_with = "crate::extract::nullable")]
+    #[serde(default, deserialize_with = "crate::api::http::extract::nullable")]
     #[schema(value_type = Option<String>, max_length = 200)]
     pub city: Option<Option<String>>,
     pub modality: Option<Modality>,
@@ -246,16 +247,16 @@ pub struct TrainingEventPatch {
     pub audiences: Option<Vec<Audience>>,
     #[schema(max_items = 50)]
     pub guidelines: Option<Vec<GuidelineRef>>,
-    #[serde(default, deserialize_with = "crate::extract::nullable")]
+    #[serde(default, deserialize_with = "crate::api::http::extract::nullable")]
     #[schema(value_type = Option<i32>, minimum = 0)]
     pub participants_total: Option<Option<i32>>,
-    #[serde(default, deserialize_with = "crate::extract::nullable")]
+    #[serde(default, deserialize_with = "crate::api::http::extract::nullable")]
     #[schema(value_type = Option<i32>, minimum = 0)]
     pub participants_women: Option<Option<i32>>,
-    #[serde(default, deserialize_with = "crate::extract::nullable")]
+    #[serde(default, deserialize_with = "crate::api::http::extract::nullable")]
     #[schema(value_type = Option<i32>, minimum = 0)]
     pub participants_men: Option<Option<i32>>,
-    #[serde(default, deserialize_with = "crate::extract::nullable")]
+    #[serde(default, deserialize_with = "crate::api::http::extract::nullable")]
     #[schema(value_type = Option<String>, max_length = 1000)]
     pub partners: Option<Option<String>>,
 }
@@ -552,7 +553,7 @@ fn date_filter(name: &str, raw: Option<&str>) -> ApiResult<Option<String>> {
 /// Reads the list's query: the ordinary parameters and the repeatable `audience` and `guideline`.
 fn list_filter(query: &str) -> ApiResult<(Filter, PageParams, Option<csv::Format>)> {
     let (q, repeated): (TrainingEventListParams, _) =
-        repeated_params::decode(query, &["audience", "guideline"])?;
+        query::decode(query, &["audience", "guideline"])?;
     if let Some(ms) = &q.member_state {
         MemberStateCode::parse(ms).map_err(|m| ApiError::invalid("member_state", m))?;
     }
@@ -694,7 +695,7 @@ pub async fn list_training_events(
             |r| csv_cells(&TrainingEvent::from(r)),
         ));
     }
-    let rows = db::run(&state.pool, move |conn| {
+    let rows = run_db(&state.pool, move |conn| {
         Ok(TrainingEventRecord::list(
             conn,
             &filter,
@@ -758,7 +759,7 @@ pub async fn create_training_event(
         let view = audit_view(&rec);
         AuditEventRow::record(
             conn,
-            Actor::User(&who),
+            who.actor(),
             "create",
             KIND,
             &rec.row.id,
@@ -797,7 +798,7 @@ pub async fn get_training_event(
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let rec = db::run(&state.pool, move |conn| find_live(conn, &id)).await?;
+    let rec = run_db(&state.pool, move |conn| find_live(conn, &id)).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag(KIND, &rec.row.id, rec.row.version)))
         .json(TrainingEvent::from(&rec)))
@@ -816,7 +817,7 @@ where
     F: FnOnce(&TrainingEvent) -> TrainingEventInput + Send + 'static,
 {
     let if_match = if_match(req)?;
-    let rec = db::run(&state.pool, move |conn| {
+    let rec = run_db(&state.pool, move |conn| {
         write_transaction(conn, |conn| {
             let before = find_live(conn, &id)?;
             require_write(&caller, before.row.member_state.as_deref())?;
@@ -847,7 +848,7 @@ where
             }
             AuditEventRow::record(
                 conn,
-                Actor::User(&caller),
+                caller.actor(),
                 "update",
                 KIND,
                 &after.row.id,
@@ -948,7 +949,7 @@ pub async fn delete_training_event(
 ) -> ApiResult<HttpResponse> {
     let if_match = if_match(&req)?;
     let id = id.into_inner();
-    db::run(&state.pool, move |conn| {
+    run_db(&state.pool, move |conn| {
         write_transaction(conn, |conn| {
             let before = find_live(conn, &id)?;
             require_write(&caller, before.row.member_state.as_deref())?;
@@ -968,7 +969,7 @@ pub async fn delete_training_event(
             }
             AuditEventRow::record(
                 conn,
-                Actor::User(&caller),
+                caller.actor(),
                 "delete",
                 KIND,
                 &after.row.id,
@@ -999,9 +1000,9 @@ pub async fn list_training_event_history(
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let events = db::run(&state.pool, move |conn| {
+    let events = run_db(&state.pool, move |conn| {
         TrainingEventRecord::find(conn, &id)?.ok_or_else(|| ApiError::not_found(NOT_FOUND))?;
-        Ok(AuditEventRow::for_resource(conn, KIND, &id)?)
+        Ok(AuditEventRow::for_resource(conn, KIND, &id, 0, i64::MAX)?)
     })
     .await?;
     let items: Vec<HistoryEntry> = events.into_iter().map(HistoryEntry::from).collect();

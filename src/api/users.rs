@@ -6,16 +6,18 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::api::http::extract::{JsonBody, QueryParams};
+use crate::api::http::list::ListParams;
+use crate::api::http::pagination::Page;
+use crate::api::http::run_db;
 use crate::api::{check_if_match, etag};
 use crate::auth::{password, Caller};
 use crate::db::{self, pool::write_transaction, AnyConnection};
 use crate::domain::{MemberStateCode, Password, Role, Username};
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::extract::{JsonBody, QueryParams};
 use crate::models::audit_event::{Actor, AuditEventRow};
 use crate::models::member_state::MemberStateRow;
 use crate::models::user::{UserChanges, UserRow};
-use crate::pagination::{ListParams, Page};
 use crate::state::AppState;
 use crate::timestamp::Timestamp;
 
@@ -88,7 +90,7 @@ pub struct NewUserRequest {
 pub struct UserPatch {
     pub role: Option<Role>,
     /// `null` clears it (for non-reporters).
-    #[serde(default, deserialize_with = "crate::extract::nullable")]
+    #[serde(default, deserialize_with = "crate::api::http::extract::nullable")]
     #[schema(value_type = Option<String>, example = "ARG", pattern = "^[A-Z]{3}$")]
     pub member_state: Option<Option<String>>,
     pub active: Option<bool>,
@@ -145,7 +147,7 @@ pub async fn list_users(
     let limit = page.limit()?;
     let after: Option<String> = page.after("users")?;
     let since = query.0.since()?;
-    let rows = db::run(&state.pool, move |conn| {
+    let rows = run_db(&state.pool, move |conn| {
         Ok(UserRow::list(
             conn,
             after.as_deref(),
@@ -188,7 +190,7 @@ pub async fn create_user(
     let hash = web::block(move || password::hash(pw.expose()))
         .await?
         .map_err(ApiError::internal)?;
-    let row = db::run(&state.pool, move |conn| {
+    let row = run_db(&state.pool, move |conn| {
         write_transaction(conn, |conn| {
             check_scope(
                 conn,
@@ -198,7 +200,7 @@ pub async fn create_user(
             )?;
             UserRow::create(
                 conn,
-                Actor::User(&caller),
+                caller.actor(),
                 username.as_str(),
                 hash,
                 body.role,
@@ -231,7 +233,7 @@ pub async fn get_user(
 ) -> ApiResult<HttpResponse> {
     caller.require_admin()?;
     let id = id.into_inner();
-    let row = db::run(&state.pool, move |conn| {
+    let row = run_db(&state.pool, move |conn| {
         UserRow::find(conn, &id)?.ok_or_else(|| ApiError::not_found("No such user."))
     })
     .await?;
@@ -280,7 +282,7 @@ pub async fn update_user(
     };
     let id = id.into_inner();
     let if_match = crate::api::if_match(&req)?;
-    let row = db::run(&state.pool, move |conn| {
+    let row = run_db(&state.pool, move |conn| {
         write_transaction(conn, |conn| {
             let before =
                 UserRow::find(conn, &id)?.ok_or_else(|| ApiError::not_found("No such user."))?;
@@ -336,7 +338,7 @@ pub async fn update_user(
             }
             AuditEventRow::record(
                 conn,
-                Actor::User(&caller),
+                caller.actor(),
                 "update",
                 "user",
                 &after.id,

@@ -10,13 +10,15 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::api::etag;
+use crate::api::http::extract::{bounded, JsonBody, QueryParams};
+use crate::api::http::list::{ListParams, ListQuery};
+use crate::api::http::pagination::Page;
+use crate::api::http::run_db;
 use crate::auth::Caller;
 use crate::db::{self, pool::write_transaction};
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::extract::{bounded, JsonBody, QueryParams};
 use crate::models::audit_event::{Actor, AuditEventRow};
 use crate::models::work_plan::{GuidelineRow, MandateRow, SectionRow, WorkPlanRow};
-use crate::pagination::{ListParams, Page};
 use crate::state::AppState;
 use crate::timestamp::Timestamp;
 
@@ -181,7 +183,7 @@ async fn plan_changed_since(
     since: Option<String>,
 ) -> ApiResult<bool> {
     let c = code.to_string();
-    let updated_at = db::run(&state.pool, move |conn| {
+    let updated_at = run_db(&state.pool, move |conn| {
         Ok(WorkPlanRow::find(conn, &c)?.map(|p| p.updated_at))
     })
     .await?
@@ -202,7 +204,7 @@ pub async fn list_work_plans(
     let limit = page.limit()?;
     let after: Option<String> = page.after("work_plans")?;
     let since = query.0.since()?;
-    let rows = db::run(&state.pool, move |conn| {
+    let rows = run_db(&state.pool, move |conn| {
         Ok(WorkPlanRow::list(
             conn,
             after.as_deref(),
@@ -245,7 +247,7 @@ pub async fn get_work_plan(
 ) -> ApiResult<HttpResponse> {
     let code = plan_path(&code)?;
     let shown = code.clone();
-    let (plan, sections) = db::run(&state.pool, move |conn| {
+    let (plan, sections) = run_db(&state.pool, move |conn| {
         let plan = WorkPlanRow::find(conn, &code)?
             .ok_or_else(|| ApiError::not_found(format!("No work plan with code {shown}.")))?;
         let sections = SectionRow::for_plan(conn, &code)?;
@@ -260,6 +262,7 @@ pub async fn get_work_plan(
 
 /// Filters of the guideline list.
 #[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct GuidelineListParams {
     /// Only guidelines of this section (see the plan's `sections`).
@@ -283,17 +286,16 @@ pub async fn list_guidelines(
     _caller: Caller,
     state: web::Data<AppState>,
     code: web::Path<String>,
-    query: QueryParams<GuidelineListParams>,
-    list: QueryParams<ListParams>,
+    query: ListQuery<GuidelineListParams>,
 ) -> ApiResult<HttpResponse> {
     let code = plan_path(&code)?;
-    bounded("section", query.0.section.as_deref(), 32)?;
-    let page = list.0.page();
+    bounded("section", query.filter.section.as_deref(), 32)?;
+    let page = query.list.page();
     let limit = page.limit()?;
     let after: Option<i32> = page.after("guidelines")?;
-    let changed = plan_changed_since(&state, &code, list.0.since()?).await?;
-    let section = query.0.section;
-    let rows = db::run(&state.pool, move |conn| {
+    let changed = plan_changed_since(&state, &code, query.list.since()?).await?;
+    let section = query.filter.section;
+    let rows = run_db(&state.pool, move |conn| {
         if let Some(s) = &section {
             if !SectionRow::for_plan(conn, &code)?
                 .iter()
@@ -339,7 +341,7 @@ pub async fn get_guideline(
     let (code, number) = path.into_inner();
     let code = plan_path(&code)?;
     let number = number_path(&number, "guideline")?;
-    let row = db::run(&state.pool, move |conn| {
+    let row = run_db(&state.pool, move |conn| {
         GuidelineRow::find(conn, &code, number)?
             .ok_or_else(|| ApiError::not_found(format!("{code} has no guideline {number}.")))
     })
@@ -371,7 +373,7 @@ pub async fn list_mandates(
     // Mandates are written with their plan: all of them changed when it did, or none.
     let changed = plan_changed_since(&state, &code, query.0.since()?).await?;
     let rows = if changed {
-        db::run(&state.pool, move |conn| {
+        run_db(&state.pool, move |conn| {
             Ok(MandateRow::list(conn, &code, after, limit + 1)?)
         })
         .await?
@@ -616,7 +618,7 @@ pub async fn create_work_plan(
     caller.require_admin()?;
     let new = body.0;
     new.validate()?;
-    let (plan, sections) = db::run(&state.pool, move |conn| {
+    let (plan, sections) = run_db(&state.pool, move |conn| {
         write_transaction(conn, |conn| {
             if WorkPlanRow::find(conn, &new.code)?.is_some() {
                 return Err(ApiError::conflict(format!("A work plan with code {} exists.", new.code)));
@@ -655,7 +657,7 @@ pub async fn create_work_plan(
                 "code": plan.code, "title": plan.title, "period_start": plan.period_start, "period_end": plan.period_end,
                 "sections": new.sections, "guidelines": guidelines.len(), "mandates": mandates.len(),
             });
-            AuditEventRow::record(conn, Actor::User(&caller), "create", "work_plan", &plan.code, None::<&()>, Some(&after))?;
+            AuditEventRow::record(conn, caller.actor(), "create", "work_plan", &plan.code, None::<&()>, Some(&after))?;
             Ok((plan, sections))
         })
     })

@@ -79,7 +79,7 @@ fn create(
     db::pool::write_transaction(conn, |conn| {
         UserRow::create(
             conn,
-            Actor::System("bootstrap"),
+            Actor::system("bootstrap"),
             username.as_str(),
             hash,
             Role::Admin,

@@ -8,9 +8,11 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpRequest};
 
+use crate::api::http::run_db;
 use crate::db;
 use crate::domain::Role;
 use crate::error::ApiError;
+use crate::models::audit_event::Actor;
 use crate::models::user::UserRow;
 use crate::state::AppState;
 
@@ -26,6 +28,11 @@ pub struct Caller {
 }
 
 impl Caller {
+    /// Who the audit trail records for this caller.
+    pub fn actor(&self) -> Actor<'_> {
+        Actor::user(&self.user_id, &self.username)
+    }
+
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
     }
@@ -91,7 +98,7 @@ impl FromRequest for Caller {
                 .tokens
                 .verify(&token)
                 .map_err(|e| ApiError::invalid_token(format!("The token was refused: {e}.")))?;
-            let user = db::run(&state.pool, move |conn| {
+            let user = run_db(&state.pool, move |conn| {
                 Ok(UserRow::find(conn, &claims.sub)?.map(|u| (u, claims.tv)))
             })
             .await?;

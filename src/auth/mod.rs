@@ -3,10 +3,12 @@
 
 pub mod bootstrap;
 mod caller;
+pub mod grant;
 pub mod password;
 pub mod throttle;
 pub mod token;
 
 pub use caller::Caller;
+pub use grant::{Admin, Owner, Scope, With, Writer};
 pub use throttle::LoginThrottle;
 pub use token::TokenService;

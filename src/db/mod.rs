@@ -4,6 +4,7 @@ pub mod connection;
 pub mod migrations;
 pub mod pool;
 pub mod schema;
+pub mod text_enum;
 pub mod text_search;
 
 pub use connection::{AnyConnection, DatabaseUrl};

@@ -6,7 +6,6 @@ use diesel::connection::SimpleConnection;
 use diesel::r2d2::{self, ManageConnection};
 
 use super::{AnyConnection, DatabaseUrl};
-use crate::error::ApiError;
 
 /// Opens connections for the pool from a validated [`DatabaseUrl`].
 #[derive(Debug, Clone)]
@@ -62,27 +61,39 @@ pub fn build(url: &DatabaseUrl, max_size: u32) -> Result<Pool, String> {
         })
 }
 
+/// Why database work could not even start: no connection could be had, or the blocking task
+/// died. Errors of the work itself are the caller's own type.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("database pool: {0}")]
+    Pool(#[from] r2d2::PoolError),
+    #[error("blocking task failed: {0}")]
+    Blocking(String),
+}
+
 /// Runs `f` with a pooled connection on actix's blocking thread pool.
-pub async fn run<F, T>(pool: &Pool, f: F) -> Result<T, ApiError>
+pub async fn run<F, T, E>(pool: &Pool, f: F) -> Result<T, E>
 where
-    F: FnOnce(&mut AnyConnection) -> Result<T, ApiError> + Send + 'static,
+    F: FnOnce(&mut AnyConnection) -> Result<T, E> + Send + 'static,
     T: Send + 'static,
+    E: From<RunError> + Send + 'static,
 {
     let pool = pool.clone();
     actix_web::web::block(move || {
-        let mut conn = pool.get().map_err(ApiError::from_pool)?;
+        let mut conn = pool.get().map_err(|e| E::from(RunError::Pool(e)))?;
         f(&mut conn)
     })
     .await
-    .map_err(|e| ApiError::internal(format!("blocking task failed: {e}")))?
+    .map_err(|e| E::from(RunError::Blocking(e.to_string())))?
 }
 
 /// Runs `f` in one write transaction. On SQLite it starts with `BEGIN IMMEDIATE` so concurrent
 /// writers queue on the busy timeout instead of failing on a lock upgrade; the transaction is
 /// registered with diesel's transaction manager, so nested work (batch inserts) uses savepoints.
-pub fn write_transaction<T, F>(conn: &mut AnyConnection, f: F) -> Result<T, ApiError>
+pub fn write_transaction<T, E, F>(conn: &mut AnyConnection, f: F) -> Result<T, E>
 where
-    F: FnOnce(&mut AnyConnection) -> Result<T, ApiError>,
+    F: FnOnce(&mut AnyConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
 {
     use diesel::connection::{AnsiTransactionManager, TransactionManager};
     use diesel::Connection;
@@ -91,7 +102,7 @@ where
             AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
             let result = f(conn);
             let AnyConnection::Sqlite(inner) = conn else {
-                return Err(ApiError::internal("connection changed backend"));
+                return Err(diesel::result::Error::BrokenTransactionManager.into());
             };
             match result {
                 Ok(value) => match AnsiTransactionManager::commit_transaction(inner) {

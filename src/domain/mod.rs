@@ -1,6 +1,7 @@
 //! Validated values: once constructed, always valid ("parse, don't validate").
 
 mod audience;
+mod authority_role;
 pub mod contact;
 mod disaggregation;
 mod member_state_code;
@@ -10,6 +11,7 @@ mod role;
 mod username;
 
 pub use audience::Audience;
+pub use authority_role::AuthorityRole;
 pub use disaggregation::Disaggregation;
 pub use member_state_code::MemberStateCode;
 pub use password::Password;

@@ -3,7 +3,6 @@
 use diesel::prelude::*;
 use serde::Serialize;
 
-use crate::auth::Caller;
 use crate::db::schema::audit_events;
 use crate::db::AnyConnection;
 use crate::timestamp::Timestamp;
@@ -35,11 +34,28 @@ pub struct AuditEventRow {
     pub after: Option<String>,
 }
 
-/// Who did it: a caller of the API, or the system itself (bootstrap, command line).
+/// Who did it: a user of the API (id and username), or the system itself (bootstrap, command
+/// line), which has a name and no id.
 #[derive(Debug, Clone, Copy)]
-pub enum Actor<'a> {
-    User(&'a Caller),
-    System(&'a str),
+pub struct Actor<'a> {
+    id: Option<&'a str>,
+    username: &'a str,
+}
+
+impl<'a> Actor<'a> {
+    pub fn user(id: &'a str, username: &'a str) -> Self {
+        Self {
+            id: Some(id),
+            username,
+        }
+    }
+
+    pub fn system(name: &'a str) -> Self {
+        Self {
+            id: None,
+            username: name,
+        }
+    }
 }
 
 impl AuditEventRow {
@@ -77,10 +93,7 @@ impl AuditEventRow {
         before: Option<&B>,
         after: Option<&A>,
     ) -> QueryResult<()> {
-        let (actor_id, actor_username) = match actor {
-            Actor::User(c) => (Some(c.user_id.as_str()), c.username.as_str()),
-            Actor::System(name) => (None, name),
-        };
+        let (actor_id, actor_username) = (actor.id, actor.username);
         diesel::insert_into(audit_events::table)
             .values(NewAuditEvent {
                 occurred_at: at.to_string(),
@@ -124,16 +137,20 @@ impl AuditEventRow {
             .load(conn)
     }
 
-    /// Every event for one resource, oldest first.
+    /// Up to `limit` events of one resource after event id `after`, oldest first.
     pub fn for_resource(
         conn: &mut AnyConnection,
         resource_type: &str,
         resource_id: &str,
+        after: i64,
+        limit: i64,
     ) -> QueryResult<Vec<Self>> {
         audit_events::table
             .filter(audit_events::resource_type.eq(resource_type.to_string()))
             .filter(audit_events::resource_id.eq(resource_id.to_string()))
+            .filter(audit_events::id.gt(after))
             .order(audit_events::id)
+            .limit(limit)
             .select(Self::as_select())
             .load(conn)
     }

@@ -3,15 +3,17 @@
 use diesel::prelude::*;
 
 use crate::db::schema::national_authorities as na;
+use crate::db::text_enum::JsonText;
 use crate::db::text_search::{like_pattern, lower, lower_opt};
 use crate::db::AnyConnection;
+use crate::domain::AuthorityRole;
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = na, treat_none_as_null = true)]
 pub struct NationalAuthorityRow {
     pub id: String,
     pub member_state: String,
-    pub role: String,
+    pub role: AuthorityRole,
     pub institution: String,
     pub unit: Option<String>,
     pub contact_name: Option<String>,
@@ -20,8 +22,8 @@ pub struct NationalAuthorityRow {
     pub phone: Option<String>,
     pub address: Option<String>,
     pub website: Option<String>,
-    /// JSON array of ISO 639-1 codes.
-    pub languages: String,
+    /// ISO 639-1 codes, stored as a JSON array.
+    pub languages: JsonText<Vec<String>>,
     pub designated_on: Option<String>,
     pub active: bool,
     pub notes: Option<String>,
@@ -34,7 +36,7 @@ pub struct NationalAuthorityRow {
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
     pub member_state: Option<String>,
-    pub role: Option<String>,
+    pub role: Option<AuthorityRole>,
     pub active: Option<bool>,
     /// Case-insensitive substring of institution, unit, contact name, position or email.
     pub q: Option<String>,
@@ -64,8 +66,8 @@ impl NationalAuthorityRow {
         if let Some(ms) = &f.member_state {
             q = q.filter(na::member_state.eq(ms.clone()));
         }
-        if let Some(role) = &f.role {
-            q = q.filter(na::role.eq(role.clone()));
+        if let Some(role) = f.role {
+            q = q.filter(na::role.eq(role));
         }
         if let Some(active) = f.active {
             q = q.filter(na::active.eq(active));

@@ -231,6 +231,8 @@ impl TestApp {
             &mut conn,
             resource_type,
             resource_id,
+            0,
+            i64::MAX,
         )
         .expect("audit query")
         .len()

@@ -514,11 +514,12 @@ async fn a_duplicate_key_in_a_bulk_insert_is_a_conflict_and_the_connection_stays
     // Same natural key under another id: SQLite's multi-row INSERT and PostgreSQL's COPY both
     // reject it, and the handlers' error mapping makes it a 409, not a 500.
     let rows = [row("a", "female"), row("b", "male"), row("c", "female")];
-    let err = palermo::db::pool::write_transaction(&mut conn, |c| {
-        IndicatorValueRow::insert_many(c, &rows)?;
-        Ok(())
-    })
-    .expect_err("duplicate key");
+    let err =
+        palermo::db::pool::write_transaction::<_, palermo::error::ApiError, _>(&mut conn, |c| {
+            IndicatorValueRow::insert_many(c, &rows)?;
+            Ok(())
+        })
+        .expect_err("duplicate key");
     assert_eq!(err.status_code().as_u16(), 409, "{err:?}");
     // Rolled back whole, and the same connection takes the next batch, in one statement.
     let statements = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
@@ -531,7 +532,7 @@ async fn a_duplicate_key_in_a_bulk_insert_is_a_conflict_and_the_connection_stays
             }
         },
     );
-    palermo::db::pool::write_transaction(&mut conn, |c| {
+    palermo::db::pool::write_transaction::<_, palermo::error::ApiError, _>(&mut conn, |c| {
         IndicatorValueRow::insert_many(c, &rows[..2])?;
         Ok(())
     })

@@ -3,8 +3,8 @@
 
 use serde::de::DeserializeOwned;
 
+use crate::api::http::extract::decode_query;
 use crate::error::ApiError;
-use crate::extract::decode_query;
 
 /// The values of the repeatable parameters, in the order they were sent.
 #[derive(Debug, Clone, Default)]

@@ -1,9 +1,15 @@
 //! Version history of a resource, read from the audit trail (each event keeps the full
-//! before/after snapshots, so every version can be shown with who made it and when).
+//! before/after snapshots, so every version can be shown with who made it and when), paginated
+//! like every list.
 
+use actix_web::{HttpRequest, HttpResponse};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::api::http::pagination::{Page, PageParams};
+use crate::api::http::run_db;
+use crate::db::{self, AnyConnection, Pool};
+use crate::error::{ApiError, ApiResult};
 use crate::models::audit_event::AuditEventRow;
 use crate::timestamp::Timestamp;
 
@@ -52,4 +58,33 @@ impl From<AuditEventRow> for HistoryEntry {
             after,
         }
     }
+}
+
+/// A page of the history of resource `kind`/`id`, oldest first. `exists` answers 404 for an
+/// unknown resource (it runs in the same connection, before the events are read).
+pub async fn respond<E>(
+    req: &HttpRequest,
+    pool: &Pool,
+    kind: &'static str,
+    id: String,
+    page: PageParams,
+    exists: E,
+) -> ApiResult<HttpResponse>
+where
+    E: FnOnce(&mut AnyConnection, &str) -> ApiResult<()> + Send + 'static,
+{
+    let limit = page.limit()?;
+    let after: Option<i64> = page.after("history")?;
+    let events = run_db(pool, move |conn| {
+        exists(conn, &id)?;
+        Ok::<_, ApiError>(AuditEventRow::for_resource(
+            conn,
+            kind,
+            &id,
+            after.unwrap_or(0),
+            limit + 1,
+        )?)
+    })
+    .await?;
+    Ok(Page::from_rows(events, limit, "history", |e| e.id, HistoryEntry::from).respond(req))
 }

@@ -227,7 +227,7 @@ pub fn bounded(name: &str, value: Option<&str>, max: usize) -> Result<(), ApiErr
 }
 
 /// For PATCH bodies: distinguishes an absent field (`None`) from an explicit `null` (`Some(None)`).
-/// Use with `#[serde(default, deserialize_with = "crate::extract::nullable")]`.
+/// Use with `#[serde(default, deserialize_with = "crate::api::http::extract::nullable")]`.
 pub fn nullable<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
 where
     D: serde::Deserializer<'de>,

@@ -8,6 +8,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
 use sha2::{Digest, Sha256};
 
+use crate::api::http::run_db;
 use crate::auth::Caller;
 use crate::db::{self, pool::write_transaction, AnyConnection, Pool};
 use crate::error::{ApiError, ApiResult};
@@ -112,8 +113,8 @@ where
     F: Fn(&mut AnyConnection) -> ApiResult<Created> + Send + 'static,
 {
     let user_id = caller.user_id.clone();
-    let outcome = db::run(pool, move |conn| {
-        let attempt = write_transaction(conn, |conn| {
+    let outcome = run_db(pool, move |conn| {
+        let attempt: ApiResult<_> = write_transaction(conn, |conn| {
             if let Some(k) = &key {
                 if let Lookup::Replay(created, status) = lookup(conn, &user_id, k, &hash)? {
                     return Ok((created, status, true));

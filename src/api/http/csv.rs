@@ -7,6 +7,7 @@ use actix_web::{HttpRequest, HttpResponse};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use crate::api::http::run_db;
 use crate::db::{self, AnyConnection, Pool};
 use crate::error::{ApiError, ApiResult};
 
@@ -107,7 +108,7 @@ where
                     chunk.push_str(&line(headers));
                 }
                 let after = st.after.clone();
-                let rows = match db::run(&pool, move |conn| fetch(conn, after, PAGE)).await {
+                let rows = match run_db(&pool, move |conn| fetch(conn, after, PAGE)).await {
                     Ok(rows) => rows,
                     Err(e) => {
                         log::error!("CSV stream aborted: {e}");

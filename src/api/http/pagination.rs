@@ -49,40 +49,6 @@ impl PageParams {
     }
 }
 
-/// `limit` and `cursor` plus the delta-sync parameters every list accepts, for the lists that have
-/// no other filter.
-#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ListParams {
-    /// Items per page, 1 to 1000 (default 50). Larger values are refused, not clamped.
-    #[param(minimum = 1, maximum = 1000, example = 50)]
-    pub limit: Option<i64>,
-    /// Opaque cursor from the previous page's `next_cursor`.
-    #[param(max_length = 512)]
-    pub cursor: Option<String>,
-    /// Only items changed at or after this instant (RFC 3339), for dashboards that sync.
-    #[param(example = "2026-01-01T00:00:00Z")]
-    pub updated_since: Option<String>,
-    /// Accepted by every list so that a syncing client can send the same parameters everywhere.
-    /// Items of this list are never deleted, so it changes nothing here.
-    pub include_deleted: Option<bool>,
-}
-
-impl ListParams {
-    /// The paging part.
-    pub fn page(&self) -> PageParams {
-        PageParams {
-            limit: self.limit,
-            cursor: self.cursor.clone(),
-        }
-    }
-
-    /// The validated `updated_since`, in the stored timestamp form.
-    pub fn since(&self) -> Result<Option<String>, ApiError> {
-        crate::api::updated_since(self.updated_since.as_deref())
-    }
-}
-
 #[derive(Serialize, Deserialize)]
 struct CursorBody<K> {
     k: String,

@@ -1,0 +1,287 @@
+//! `/api/v1/national-authorities`: the register of national authorities (mandates 8 and 9).
+
+mod record;
+mod wire;
+
+use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub use record::Register;
+pub use wire::{
+    NationalAuthority, NationalAuthorityInput, NationalAuthorityListParams, NationalAuthorityPatch,
+};
+
+use crate::api::http::extract::bounded;
+use crate::api::http::history;
+use crate::api::http::list::{self, ListParams, ListQuery};
+use crate::api::http::pagination::{Page, PageParams};
+use crate::api::http::precondition::{IdPath, IfMatch};
+use crate::api::http::run_db;
+use crate::api::http::write::{self, Versioned};
+use crate::auth::{Caller, With, Writer};
+use crate::domain::MemberStateCode;
+use crate::error::{ApiError, ApiResult};
+use crate::models::national_authority::{Filter, NationalAuthorityRow};
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_national_authorities)
+        .service(create_national_authority)
+        .service(get_national_authority)
+        .service(replace_national_authority)
+        .service(update_national_authority)
+        .service(delete_national_authority)
+        .service(list_national_authority_history);
+}
+
+/// List register entries, ordered by creation. `Accept: text/csv` or `format=csv` streams every
+/// matching entry as CSV. Entries are never deleted (DELETE deactivates them), so
+/// `include_deleted` changes nothing here.
+#[utoipa::path(
+    tag = "national-authorities",
+    params(NationalAuthorityListParams, ListParams),
+    responses((status = 200, description = "A page of entries (JSON) or all of them (CSV)",
+        content((Page<NationalAuthority> = "application/json"), (String = "text/csv")),
+        headers(("Link" = String, description = "Next page, when there is one"))))
+)]
+#[get("")]
+pub async fn list_national_authorities(
+    req: HttpRequest,
+    _caller: Caller,
+    state: web::Data<AppState>,
+    query: ListQuery<NationalAuthorityListParams>,
+) -> ApiResult<HttpResponse> {
+    let ListQuery { filter: q, list } = query;
+    if let Some(ms) = &q.member_state {
+        MemberStateCode::parse(ms).map_err(|m| ApiError::invalid("member_state", m))?;
+    }
+    bounded("q", q.q.as_deref(), 200)?;
+    let filter = Filter {
+        member_state: q.member_state,
+        role: q.role,
+        active: q.active,
+        q: q.q.filter(|t| !t.is_empty()),
+        updated_since: list.since()?,
+    };
+    list::respond::<Register>(&req, &state.pool, filter, &list).await
+}
+
+/// Add an entry to the register. Reporters add entries of their own state only. Safe to retry
+/// with `Idempotency-Key`. A second active national point of contact for a state is a 409.
+#[utoipa::path(
+    tag = "national-authorities",
+    params(("Idempotency-Key" = Option<String>, Header, description = "Same key and body replay the first response; same key, other body: 422")),
+    request_body(content = NationalAuthorityInput, example = json!({
+        "member_state": "ARG", "role": "national_point_of_contact", "institution": "Ministerio de Justicia y Derechos Humanos",
+        "contact_name": "María Pérez", "email": "rescate@jus.gob.ar", "phone": "+54 11 5300 4000",
+        "website": "https://www.argentina.gob.ar/justicia", "languages": ["es", "en"], "designated_on": "2024-03-01"
+    })),
+    responses(
+        (status = 201, description = "Created", body = NationalAuthority, headers(("Location" = String, description = "URL of the entry"), ("ETag" = String, description = "Version"))),
+        (status = 409, response = crate::api::problems::Conflict),
+    )
+)]
+#[post("")]
+pub async fn create_national_authority(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: With<Writer, NationalAuthorityInput>,
+) -> ApiResult<HttpResponse> {
+    let With(writer, input) = body;
+    let fingerprint = input.clone();
+    write::create(
+        &req,
+        &state.pool,
+        writer,
+        &fingerprint,
+        move |conn, writer| {
+            let ms =
+                write::target_state(conn, writer, input.member_state.as_deref(), "/member_state")?;
+            let mut row = record::validate(&input, &ms)?;
+            let now = crate::timestamp::Timestamp::now().to_db();
+            row.id = write::new_id();
+            row.created_at = now.clone();
+            row.updated_at = now;
+            Ok(row)
+        },
+    )
+    .await
+}
+
+/// Get one register entry.
+#[utoipa::path(
+    tag = "national-authorities",
+    params(IdPath),
+    responses(
+        (status = 200, description = "The entry", body = NationalAuthority, headers(("ETag" = String, description = "Version, for If-Match"))),
+    )
+)]
+#[get("/{id}")]
+pub async fn get_national_authority(
+    _caller: Caller,
+    state: web::Data<AppState>,
+    path: web::Path<IdPath>,
+) -> ApiResult<HttpResponse> {
+    let id = path.into_inner().id;
+    let row: NationalAuthorityRow = run_db(&state.pool, move |conn| write::load(conn, &id)).await?;
+    Ok(write::respond(&row))
+}
+
+/// Replaces an entry's fields with `next(current)`; the member state cannot change.
+async fn change<F>(
+    state: &AppState,
+    writer: Writer,
+    id: String,
+    precondition: IfMatch,
+    action: &'static str,
+    next: F,
+) -> ApiResult<HttpResponse>
+where
+    F: FnOnce(&NationalAuthority) -> NationalAuthorityInput + Send + 'static,
+{
+    let row = write::change(
+        &state.pool,
+        writer,
+        id,
+        precondition,
+        action,
+        move |_, _, before: &NationalAuthorityRow| {
+            let input = next(&before.view());
+            if input
+                .member_state
+                .as_deref()
+                .is_some_and(|ms| ms != before.member_state)
+            {
+                return Err(ApiError::invalid(
+                    "/member_state",
+                    "cannot change: create an entry for the other state instead",
+                ));
+            }
+            let mut after = record::validate(&input, &before.member_state)?;
+            after.id = before.id.clone();
+            after.created_at = before.created_at.clone();
+            Ok(after)
+        },
+    )
+    .await?;
+    Ok(write::respond(&row))
+}
+
+/// Replace every field of an entry (omitted optional fields become null). Honours `If-Match`;
+/// an identical PUT changes nothing.
+#[utoipa::path(
+    tag = "national-authorities",
+    params(IdPath, IfMatch),
+    request_body = NationalAuthorityInput,
+    responses(
+        (status = 200, description = "The entry after the change", body = NationalAuthority, headers(("ETag" = String, description = "New version"))),
+        (status = 409, response = crate::api::problems::Conflict),
+    )
+)]
+#[put("/{id}")]
+pub async fn replace_national_authority(
+    state: web::Data<AppState>,
+    path: web::Path<IdPath>,
+    precondition: IfMatch,
+    body: With<Writer, NationalAuthorityInput>,
+) -> ApiResult<HttpResponse> {
+    let With(writer, input) = body;
+    change(
+        &state,
+        writer,
+        path.into_inner().id,
+        precondition,
+        "update",
+        move |_| input,
+    )
+    .await
+}
+
+/// Change some fields of an entry. Honours `If-Match`.
+#[utoipa::path(
+    tag = "national-authorities",
+    params(IdPath, IfMatch),
+    request_body(content = NationalAuthorityPatch, example = json!({"email": "trata@jus.gob.ar", "phone": null})),
+    responses(
+        (status = 200, description = "The entry after the change", body = NationalAuthority, headers(("ETag" = String, description = "New version"))),
+        (status = 409, response = crate::api::problems::Conflict),
+    )
+)]
+#[patch("/{id}")]
+pub async fn update_national_authority(
+    state: web::Data<AppState>,
+    path: web::Path<IdPath>,
+    precondition: IfMatch,
+    body: With<Writer, NationalAuthorityPatch>,
+) -> ApiResult<HttpResponse> {
+    let With(writer, patch) = body;
+    change(
+        &state,
+        writer,
+        path.into_inner().id,
+        precondition,
+        "update",
+        move |current| patch.apply(current),
+    )
+    .await
+}
+
+/// Deactivate an entry: it leaves the published register, keeps its history, and can be
+/// reactivated with PATCH `{"active": true}`. Honours `If-Match`.
+#[utoipa::path(
+    tag = "national-authorities",
+    params(IdPath, IfMatch),
+    responses(
+        (status = 200, description = "The deactivated entry", body = NationalAuthority),
+    )
+)]
+#[delete("/{id}")]
+pub async fn delete_national_authority(
+    state: web::Data<AppState>,
+    path: web::Path<IdPath>,
+    precondition: IfMatch,
+    writer: Writer,
+) -> ApiResult<HttpResponse> {
+    change(
+        &state,
+        writer,
+        path.into_inner().id,
+        precondition,
+        "deactivate",
+        |current| {
+            NationalAuthorityPatch {
+                active: Some(false),
+                ..Default::default()
+            }
+            .apply(current)
+        },
+    )
+    .await
+}
+
+/// Every version of an entry, oldest first, with who changed it and when.
+#[utoipa::path(
+    tag = "national-authorities",
+    params(IdPath, PageParams),
+    responses(
+        (status = 200, description = "The entry's history", body = Page<history::HistoryEntry>),
+    )
+)]
+#[get("/{id}/history")]
+pub async fn list_national_authority_history(
+    req: HttpRequest,
+    _caller: Caller,
+    state: web::Data<AppState>,
+    path: web::Path<IdPath>,
+    page: crate::api::http::extract::QueryParams<PageParams>,
+) -> ApiResult<HttpResponse> {
+    history::respond(
+        &req,
+        &state.pool,
+        NationalAuthorityRow::KIND,
+        path.into_inner().id,
+        page.0,
+        |conn, id| write::load::<NationalAuthorityRow>(conn, id).map(drop),
+    )
+    .await
+}

@@ -1,0 +1,212 @@
+//! How the register's entries go through the pipelines: validation into a row, the versioned
+//! record, and the list with its CSV cells.
+
+use diesel::QueryResult;
+
+use super::wire::{NationalAuthority, NationalAuthorityInput};
+use crate::api::http::csv;
+use crate::api::http::list::Listing;
+use crate::api::http::write::Versioned;
+use crate::auth::Owner;
+use crate::db::text_enum::JsonText;
+use crate::db::AnyConnection;
+use crate::domain::contact;
+use crate::error::{ApiError, FieldError};
+use crate::models::national_authority::{Filter, NationalAuthorityRow};
+
+/// Validates every field at once; returns the row values (id, version and times left to the caller).
+pub fn validate(
+    input: &NationalAuthorityInput,
+    member_state: &str,
+) -> Result<NationalAuthorityRow, ApiError> {
+    let mut errors = Vec::new();
+    let mut check = |field: &str,
+                     value: &Option<String>,
+                     f: &dyn Fn(&str) -> Result<String, String>|
+     -> Option<String> {
+        match value {
+            None => None,
+            Some(v) => match f(v) {
+                Ok(ok) => Some(ok),
+                Err(m) => {
+                    errors.push(FieldError::new(format!("/{field}"), m));
+                    None
+                }
+            },
+        }
+    };
+    let institution = check("institution", &Some(input.institution.clone()), &|v| {
+        contact::text(v, 300)
+    });
+    let unit = check("unit", &input.unit, &|v| contact::text(v, 300));
+    let contact_name = check("contact_name", &input.contact_name, &|v| {
+        contact::text(v, 200)
+    });
+    let position_title = check("position_title", &input.position_title, &|v| {
+        contact::text(v, 200)
+    });
+    let email = check("email", &input.email, &contact::email);
+    let phone = check("phone", &input.phone, &contact::phone);
+    let address = check("address", &input.address, &|v| contact::text(v, 500));
+    let website = check("website", &input.website, &contact::web_url);
+    let designated_on = check("designated_on", &input.designated_on, &|v| {
+        contact::date(v).map(|d| d.to_string())
+    });
+    let notes = check("notes", &input.notes, &|v| contact::text(v, 2000));
+    if input.languages.len() > 20 {
+        errors.push(FieldError::new(
+            "/languages",
+            "must have at most 20 languages",
+        ));
+    }
+    let mut languages: Vec<String> = Vec::new();
+    for (i, l) in input.languages.iter().enumerate() {
+        match contact::language(l) {
+            Ok(code) if !languages.contains(&code) => languages.push(code),
+            Ok(_) => errors.push(FieldError::new(format!("/languages/{i}"), "is repeated")),
+            Err(m) => errors.push(FieldError::new(format!("/languages/{i}"), m)),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    Ok(NationalAuthorityRow {
+        id: String::new(),
+        member_state: member_state.to_string(),
+        role: input.role,
+        institution: institution.unwrap_or_default(),
+        unit,
+        contact_name,
+        position_title,
+        email,
+        phone,
+        address,
+        website,
+        languages: JsonText::new(languages),
+        designated_on,
+        active: input.active.unwrap_or(true),
+        notes,
+        version: 1,
+        created_at: String::new(),
+        updated_at: String::new(),
+    })
+}
+
+impl Versioned for NationalAuthorityRow {
+    const KIND: &'static str = "national_authority";
+    const NOUN: &'static str = "register entry";
+    type View = NationalAuthority;
+
+    fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<Self>> {
+        NationalAuthorityRow::find(conn, id)
+    }
+    fn insert(&self, conn: &mut AnyConnection) -> QueryResult<()> {
+        NationalAuthorityRow::insert(self, conn)
+    }
+    fn store(&self, conn: &mut AnyConnection, expected_version: i32) -> QueryResult<bool> {
+        self.update(conn, expected_version)
+    }
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn version(&self) -> i32 {
+        self.version
+    }
+    fn updated_at(&self) -> &str {
+        &self.updated_at
+    }
+    fn stamp(&mut self, version: i32, updated_at: &str) {
+        self.version = version;
+        self.updated_at = updated_at.to_string();
+    }
+    fn owner(&self) -> Owner<'_> {
+        Owner::State(&self.member_state)
+    }
+    fn view(&self) -> NationalAuthority {
+        NationalAuthority::from(self)
+    }
+    fn location(&self) -> String {
+        format!("/api/v1/national-authorities/{}", self.id)
+    }
+    fn write_error(&self, e: diesel::result::Error) -> ApiError {
+        let e = ApiError::from(e);
+        if e.status() == actix_web::http::StatusCode::CONFLICT {
+            ApiError::conflict(format!(
+                "{} already has an active national point of contact: deactivate it (DELETE) or change its role first.",
+                self.member_state
+            ))
+        } else {
+            e
+        }
+    }
+}
+
+/// The register list, ordered by creation (id).
+pub struct Register;
+
+impl Listing for Register {
+    const KIND: &'static str = "national_authority";
+    const CSV_NAME: &'static str = "national-authorities.csv";
+    const CSV_HEADERS: &'static [&'static str] = &[
+        "id",
+        "member_state",
+        "role",
+        "institution",
+        "unit",
+        "contact_name",
+        "position_title",
+        "email",
+        "phone",
+        "address",
+        "website",
+        "languages",
+        "designated_on",
+        "active",
+        "notes",
+        "version",
+        "created_at",
+        "updated_at",
+    ];
+    type Filter = Filter;
+    type Row = NationalAuthorityRow;
+    type Key = String;
+    type Item = NationalAuthority;
+
+    fn fetch(
+        conn: &mut AnyConnection,
+        filter: &Filter,
+        after: Option<&String>,
+        limit: i64,
+    ) -> QueryResult<Vec<NationalAuthorityRow>> {
+        NationalAuthorityRow::list(conn, filter, after.map(String::as_str), limit)
+    }
+    fn key(row: &NationalAuthorityRow) -> String {
+        row.id.clone()
+    }
+    fn item(row: NationalAuthorityRow) -> NationalAuthority {
+        NationalAuthority::from(&row)
+    }
+    fn csv_cells(row: &NationalAuthorityRow) -> Vec<String> {
+        let r = NationalAuthority::from(row);
+        vec![
+            r.id,
+            r.member_state,
+            r.role.as_str().into(),
+            r.institution,
+            csv::opt(&r.unit),
+            csv::opt(&r.contact_name),
+            csv::opt(&r.position_title),
+            csv::opt(&r.email),
+            csv::opt(&r.phone),
+            csv::opt(&r.address),
+            csv::opt(&r.website),
+            csv::join(&r.languages),
+            csv::opt(&r.designated_on),
+            r.active.to_string(),
+            csv::opt(&r.notes),
+            r.version.to_string(),
+            r.created_at.to_db(),
+            r.updated_at.to_db(),
+        ]
+    }
+}

@@ -1,0 +1,118 @@
+//! Enums stored as text: `text_enum!` gives an enum its codes (`as_str`, `parse`, `ALL`) and
+//! diesel's `FromSql`/`ToSql` for both backends, so rows hold the enum itself. An unknown stored
+//! code is a deserialization error (logged, then a 500), never a silent default.
+
+/// `text_enum!(Modality { InPerson => "in_person", Virtual => "virtual" });` for an enum declared
+/// with `#[derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow)] #[diesel(sql_type = diesel::sql_types::Text)]`.
+#[macro_export]
+macro_rules! text_enum {
+    ($ty:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        impl $ty {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$ty] = &[$($ty::$variant),+];
+
+            /// The stored and wire code.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($ty::$variant => $text),+
+                }
+            }
+
+            /// The value of a code, if it is one.
+            pub fn parse(text: &str) -> Option<Self> {
+                match text {
+                    $($text => Some($ty::$variant),)+
+                    _ => None,
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        $crate::text_sql!([] $ty, |v: &$ty| v.as_str(), |text: String| {
+            $ty::parse(&text).ok_or_else(|| format!("unknown {} {text:?} in the database", stringify!($ty)))
+        });
+    };
+}
+
+/// A JSON document stored as text, decoded when the row is read: a stored document that does not
+/// decode is an error, never an empty default. The text is kept beside the value, so it is
+/// serialized once, when the value is made.
+#[derive(
+    Debug, Clone, PartialEq, diesel::expression::AsExpression, diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
+pub struct JsonText<T> {
+    value: T,
+    text: String,
+}
+
+impl<T: serde::Serialize> JsonText<T> {
+    pub fn new(value: T) -> Self {
+        let text = serde_json::to_string(&value).unwrap_or_else(|_| "null".into());
+        Self { value, text }
+    }
+}
+
+impl<T> JsonText<T> {
+    pub fn get(&self) -> &T {
+        &self.value
+    }
+
+    /// The stored text.
+    pub fn as_text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn into_inner(self) -> T {
+        self.value
+    }
+}
+
+crate::text_sql!(
+    [T: serde::de::DeserializeOwned + std::fmt::Debug] JsonText<T>,
+    JsonText::<T>::as_text,
+    |text: String| match serde_json::from_str(&text) {
+        Ok(value) => Ok(JsonText { value, text }),
+        Err(e) => Err(format!("stored JSON {text:?} does not decode: {e}")),
+    }
+);
+
+/// `FromSql` and `ToSql` for `Text` on each backend and on the connection enum's, from a view
+/// as `&str` and a parse of the stored text (whose error is logged and fails the read).
+#[macro_export]
+macro_rules! text_sql {
+    ([$($bound:tt)*] $ty:ty, $as_str:expr, $parse:expr) => {
+        $crate::text_sql!(@one [$($bound)*] $ty, ::diesel::sqlite::Sqlite, $as_str, $parse);
+        $crate::text_sql!(@one [$($bound)*] $ty, ::diesel::pg::Pg, $as_str, $parse);
+        $crate::text_sql!(@one [$($bound)*] $ty, $crate::db::connection::MultiBackend, $as_str, $parse);
+    };
+    (@one [$($bound:tt)*] $ty:ty, $backend:ty, $as_str:expr, $parse:expr) => {
+        impl<$($bound)*> ::diesel::deserialize::FromSql<::diesel::sql_types::Text, $backend> for $ty {
+            fn from_sql(
+                bytes: <$backend as ::diesel::backend::Backend>::RawValue<'_>,
+            ) -> ::diesel::deserialize::Result<Self> {
+                let text = <String as ::diesel::deserialize::FromSql<::diesel::sql_types::Text, $backend>>::from_sql(bytes)?;
+                let parse = $parse;
+                parse(text).map_err(|message: String| {
+                    ::log::error!("{message}");
+                    message.into()
+                })
+            }
+        }
+
+        impl<$($bound)*> ::diesel::serialize::ToSql<::diesel::sql_types::Text, $backend> for $ty {
+            fn to_sql<'b>(
+                &'b self,
+                out: &mut ::diesel::serialize::Output<'b, '_, $backend>,
+            ) -> ::diesel::serialize::Result {
+                let as_str = $as_str;
+                <str as ::diesel::serialize::ToSql<::diesel::sql_types::Text, $backend>>::to_sql(as_str(self), out)
+            }
+        }
+    };
+}
