@@ -85,7 +85,7 @@ fn response_ref(name: &str) -> RefOr<utoipa::openapi::Response> {
     RefOr::Ref(Ref::from_response_name(name))
 }
 
-/// Adds the shared responses and security requirements to every operation.
+/// Adds the shared responses and security requirements to every operation: 401 to every\n/// secured one, 403 to every secured write, 404 where the path names a resource, 412 where an\n/// `If-Match` is accepted, the body errors where a body is read, 500 and 503 everywhere. Handlers\n/// declare only what is their own (success, 409, a 403 of a read).
 pub fn complete(mut api: OpenApiDoc) -> OpenApiDoc {
     for (path, item) in api.paths.paths.iter_mut() {
         let public = is_public(path);
@@ -96,7 +96,13 @@ pub fn complete(mut api: OpenApiDoc) -> OpenApiDoc {
             &mut item.patch,
             &mut item.delete,
         ];
-        for op in ops.into_iter().flatten() {
+        for (i, op) in ops.into_iter().enumerate() {
+            let Some(op) = op else { continue };
+            let read_only = i == 0;
+            let has_if_match = op
+                .parameters
+                .as_ref()
+                .is_some_and(|ps| ps.iter().any(|p| p.name == "If-Match"));
             let responses = &mut op.responses.responses;
             let mut add = |status: &str, name: &str| {
                 responses
@@ -105,6 +111,16 @@ pub fn complete(mut api: OpenApiDoc) -> OpenApiDoc {
             };
             if !public {
                 add("401", "Unauthorized");
+            }
+            // A caller may always change its own account.
+            if !public && !read_only && !path.starts_with("/api/v1/me") {
+                add("403", "Forbidden");
+            }
+            if path.contains('{') {
+                add("404", "NotFound");
+            }
+            if has_if_match {
+                add("412", "PreconditionFailed");
             }
             if op.request_body.is_some() {
                 add("400", "BadRequest");

@@ -16,6 +16,21 @@ use crate::models::idempotency_key::IdempotencyKeyRow;
 use crate::timestamp::Timestamp;
 
 pub const HEADER: &str = "idempotency-key";
+
+/// The `Idempotency-Key` header of a creating POST, declared once for the document.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct IdempotencyKey {
+    /// 1 to 255 printable ASCII characters chosen by the client. The same key and body replay
+    /// the first response (with `Idempotent-Replayed: true`); the same key with another body: 422.
+    #[serde(rename = "Idempotency-Key")]
+    #[param(
+        rename = "Idempotency-Key",
+        max_length = 255,
+        example = "arg-2026-03-13-0001"
+    )]
+    pub key: Option<String>,
+}
 const REPLAYED: &str = "idempotent-replayed";
 
 /// The `Idempotency-Key` header: 1 to 255 printable ASCII characters, when sent.

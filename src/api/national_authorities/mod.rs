@@ -13,6 +13,7 @@ pub use wire::{
 
 use crate::api::http::extract::bounded;
 use crate::api::http::history;
+use crate::api::http::idempotency::IdempotencyKey;
 use crate::api::http::list::{self, ListParams, ListQuery};
 use crate::api::http::pagination::{Page, PageParams};
 use crate::api::http::precondition::{IdPath, IfMatch};
@@ -70,7 +71,7 @@ pub async fn list_national_authorities(
 /// with `Idempotency-Key`. A second active national point of contact for a state is a 409.
 #[utoipa::path(
     tag = "national-authorities",
-    params(("Idempotency-Key" = Option<String>, Header, description = "Same key and body replay the first response; same key, other body: 422")),
+    params(IdempotencyKey),
     request_body(content = NationalAuthorityInput, example = json!({
         "member_state": "ARG", "role": "national_point_of_contact", "institution": "Ministerio de Justicia y Derechos Humanos",
         "contact_name": "María Pérez", "email": "rescate@jus.gob.ar", "phone": "+54 11 5300 4000",
