@@ -6,6 +6,8 @@
 //!
 //! Same row shape as `bench/import_bench.py`: four dimensions per value, about 1 MB per batch.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::time::Instant;
 
 use palermo::api::http::extract::decode_json;

@@ -9,7 +9,6 @@ use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpRequest};
 
 use crate::api::http::run_db;
-use crate::db;
 use crate::domain::Role;
 use crate::error::ApiError;
 use crate::models::audit_event::Actor;

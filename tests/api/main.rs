@@ -1,4 +1,6 @@
 //! HTTP integration tests: one binary, one module per resource, every test against a real server.
+// Test code may panic on what it did not expect: that is how a test fails.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod auth;
 mod commitments;

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::api::http::run_db;
-use crate::db::{self, AnyConnection, Pool};
+use crate::db::{AnyConnection, Pool};
 use crate::error::{ApiError, ApiResult};
 
 /// Rows fetched per database round trip while streaming.

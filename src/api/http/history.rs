@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 
 use crate::api::http::pagination::{Page, PageParams};
 use crate::api::http::run_db;
-use crate::db::{self, AnyConnection, Pool};
+use crate::db::{AnyConnection, Pool};
 use crate::error::{ApiError, ApiResult};
 use crate::models::audit_event::AuditEventRow;
 use crate::timestamp::Timestamp;

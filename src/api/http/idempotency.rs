@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 
 use crate::api::http::run_db;
 use crate::auth::Caller;
-use crate::db::{self, pool::write_transaction, AnyConnection, Pool};
+use crate::db::{pool::write_transaction, AnyConnection, Pool};
 use crate::error::{ApiError, ApiResult};
 use crate::models::idempotency_key::IdempotencyKeyRow;
 use crate::timestamp::Timestamp;

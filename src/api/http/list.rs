@@ -19,7 +19,7 @@ use crate::api::http::extract::decode_query;
 use crate::api::http::pagination::{Page, PageParams};
 use crate::api::http::query::{self, Repeated};
 use crate::api::http::run_db;
-use crate::db::{self, AnyConnection, Pool};
+use crate::db::{AnyConnection, Pool};
 use crate::error::{ApiError, ApiResult};
 use crate::timestamp::Timestamp;
 

@@ -14,7 +14,7 @@ use crate::api::http::idempotency::{self, Created};
 use crate::api::http::precondition::{etag, IfMatch};
 use crate::api::http::run_db;
 use crate::auth::{Owner, Scope, Writer};
-use crate::db::{self, pool::write_transaction, AnyConnection, Pool};
+use crate::db::{pool::write_transaction, AnyConnection, Pool};
 use crate::domain::MemberStateCode;
 use crate::error::{ApiError, ApiResult};
 use crate::models::audit_event::AuditEventRow;
