@@ -95,19 +95,7 @@ pub async fn create_training_event(
         &state.pool,
         writer,
         &fingerprint,
-        move |conn, writer| {
-            let ms = record::host(
-                conn,
-                writer,
-                input.member_state.as_ref().map(|m| m.as_deref()),
-            )?;
-            let mut rec = record::validate(conn, &input, ms)?;
-            let now = Timestamp::now().to_db();
-            rec.row.id = write::new_id();
-            rec.row.created_at = now.clone();
-            rec.row.updated_at = now;
-            Ok(rec)
-        },
+        move |conn, writer| record::build(conn, writer, &input, None),
     )
     .await
 }
@@ -131,8 +119,7 @@ pub async fn get_training_event(
     Ok(write::respond(&rec))
 }
 
-/// Replaces an event with `next(current)`: the new host is checked for scope and existence, the
-/// fields are validated (guidelines against the catalog).
+/// Replaces an event with `next(current)`, built and checked like a new one.
 async fn change<F>(
     state: &AppState,
     writer: Writer,
@@ -150,13 +137,7 @@ where
         precondition,
         "update",
         move |conn, scope, before: &TrainingEventRecord| {
-            let input = next(&before.view());
-            let given = input.member_state.as_ref().map(|m| m.as_deref());
-            let ms = record::host(conn, scope.writer(), given)?;
-            let mut after = record::validate(conn, &input, ms)?;
-            after.row.id = before.row.id.clone();
-            after.row.created_at = before.row.created_at.clone();
-            Ok(after)
+            record::build(conn, scope.writer(), &next(&before.view()), Some(before))
         },
     )
     .await?;

@@ -13,13 +13,14 @@ use crate::domain::{contact, Audience};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::models::training_event::{Filter, Key, TrainingEventRecord, TrainingEventRow};
 use crate::models::work_plan::GuidelineRow;
+use crate::timestamp::Timestamp;
 
 /// Most guidelines an event (or a list filter) may name.
 pub const MAX_GUIDELINES: usize = 50;
 
 /// The host a write is for: `given` (`Some(None)`: regional, admin only) or, when absent, the
 /// reporter's own state (an admin's: regional). Checked for scope, then for existence.
-pub fn host(
+fn host(
     conn: &mut AnyConnection,
     writer: &Writer,
     given: Option<Option<&str>>,
@@ -31,13 +32,21 @@ pub fn host(
     }
 }
 
-/// Validates every field at once (guidelines against the catalog); returns the record to store
-/// (id, version and times left to the caller).
-pub fn validate(
+/// The record `input` describes for `writer`: its host checked ([`host`]), then every field at
+/// once (guidelines against the catalog). A new event (`before` is `None`) gets a new id and the
+/// current time; a changed one keeps `before`'s id and creation time (the pipeline stamps the
+/// version and the time of the change).
+pub fn build(
     conn: &mut AnyConnection,
+    writer: &Writer,
     input: &TrainingEventInput,
-    member_state: Option<String>,
+    before: Option<&TrainingEventRecord>,
 ) -> ApiResult<TrainingEventRecord> {
+    let member_state = host(
+        conn,
+        writer,
+        input.member_state.as_ref().map(|m| m.as_deref()),
+    )?;
     let mut errors = Vec::new();
     let mut text = |field: &str, value: Option<&String>, max: usize| -> Option<String> {
         let v = value?;
@@ -156,9 +165,13 @@ pub fn validate(
         return Err(ApiError::validation(errors));
     }
     let iso = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    let (id, created_at) = match before {
+        Some(b) => (b.row.id.clone(), b.row.created_at.clone()),
+        None => (write::new_id(), Timestamp::now().to_db()),
+    };
     Ok(TrainingEventRecord {
         row: TrainingEventRow {
-            id: String::new(),
+            id,
             member_state,
             organizer: organizer.unwrap_or_default(),
             title: title.unwrap_or_default(),
@@ -172,8 +185,8 @@ pub fn validate(
             participants_men: input.participants_men,
             partners,
             version: 1,
-            created_at: String::new(),
-            updated_at: String::new(),
+            updated_at: created_at.clone(),
+            created_at,
             deleted_at: None,
         },
         audiences,
