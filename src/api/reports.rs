@@ -260,7 +260,7 @@ fn training(
             t.participants_women += i64::from(e.row.participants_women.unwrap_or(0));
             t.participants_men += i64::from(e.row.participants_men.unwrap_or(0));
             for a in &e.audiences {
-                let c = t.by_audience.entry(a.clone()).or_default();
+                let c = t.by_audience.entry(a.as_str().to_string()).or_default();
                 c.events += 1;
                 c.participants += i64::from(e.row.participants_total.unwrap_or(0));
             }

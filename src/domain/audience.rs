@@ -6,8 +6,21 @@ use utoipa::ToSchema;
 
 /// A professional group trained by an event (also the codes of the indicators' `sector` dimension).
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
 )]
+#[diesel(sql_type = diesel::sql_types::Text)]
 #[serde(rename_all = "snake_case")]
 pub enum Audience {
     Police,
@@ -63,6 +76,10 @@ impl Audience {
         Self::ALL.into_iter().find(|a| a.as_str() == code)
     }
 }
+
+crate::text_sql!([] Audience, |a: &Audience| a.as_str(), |text: String| {
+    Audience::parse(&text).ok_or_else(|| format!("unknown Audience {text:?} in the database"))
+});
 
 #[cfg(test)]
 mod tests {

@@ -8,7 +8,7 @@ use crate::db::schema::{
 };
 use crate::db::text_search::{like_pattern, lower, lower_opt};
 use crate::db::AnyConnection;
-use crate::domain::Audience;
+use crate::domain::{Audience, Modality};
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = te, treat_none_as_null = true)]
@@ -23,7 +23,7 @@ pub struct TrainingEventRow {
     pub start_date: String,
     pub end_date: String,
     pub city: Option<String>,
-    pub modality: String,
+    pub modality: Modality,
     pub participants_total: Option<i32>,
     pub participants_women: Option<i32>,
     pub participants_men: Option<i32>,
@@ -34,12 +34,12 @@ pub struct TrainingEventRow {
     pub deleted_at: Option<String>,
 }
 
-/// An event with its children: audience codes in code-list order, guidelines as
+/// An event with its children: audiences in code-list order, guidelines as
 /// `(work_plan, number)` in plan and number order. Two records are equal when nothing differs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TrainingEventRecord {
     pub row: TrainingEventRow,
-    pub audiences: Vec<String>,
+    pub audiences: Vec<Audience>,
     pub guidelines: Vec<(String, i32)>,
 }
 
@@ -47,7 +47,7 @@ pub struct TrainingEventRecord {
 #[diesel(table_name = ta)]
 struct AudienceRow {
     event_id: String,
-    audience: String,
+    audience: Audience,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -66,11 +66,11 @@ pub struct Filter {
     pub from: Option<String>,
     /// Events that start on or before this date (`YYYY-MM-DD`).
     pub to: Option<String>,
-    /// Events that train any of these audiences (codes).
-    pub audiences: Vec<String>,
+    /// Events that train any of these audiences.
+    pub audiences: Vec<Audience>,
     /// Events that address any of these guidelines.
     pub guidelines: Vec<(String, i32)>,
-    pub modality: Option<String>,
+    pub modality: Option<Modality>,
     /// Case-insensitive substring of title, organizer or city.
     pub q: Option<String>,
     pub updated_since: Option<String>,
@@ -79,11 +79,6 @@ pub struct Filter {
 
 /// Keyset position of the list: (start_date, id).
 pub type Key = (String, String);
-
-/// Puts audience codes in code-list order (unknown codes, never stored, last).
-pub fn sort_audiences(codes: &mut [String]) {
-    codes.sort_by_key(|c| Audience::parse(c).map_or(usize::MAX, |a| a as usize));
-}
 
 impl TrainingEventRecord {
     pub fn key(&self) -> Key {
@@ -144,7 +139,7 @@ impl TrainingEventRecord {
             q = q.filter(te::id.eq_any(ids));
         }
         if let Some(m) = &f.modality {
-            q = q.filter(te::modality.eq(m.clone()));
+            q = q.filter(te::modality.eq(*m));
         }
         if let Some(text) = &f.q {
             let p = like_pattern(text);
@@ -194,12 +189,12 @@ impl TrainingEventRecord {
         Ok(rows
             .into_iter()
             .map(|row| {
-                let mut audiences: Vec<String> = audiences
+                let mut audiences: Vec<Audience> = audiences
                     .iter()
                     .filter(|a| a.event_id == row.id)
-                    .map(|a| a.audience.clone())
+                    .map(|a| a.audience)
                     .collect();
-                sort_audiences(&mut audiences);
+                audiences.sort();
                 let guidelines = guidelines
                     .iter()
                     .filter(|g| g.event_id == row.id)
@@ -221,7 +216,7 @@ impl TrainingEventRecord {
             .iter()
             .map(|a| AudienceRow {
                 event_id: id.clone(),
-                audience: a.clone(),
+                audience: *a,
             })
             .collect();
         let guidelines: Vec<GuidelineLinkRow> = self

@@ -1,0 +1,319 @@
+//! How training events go through the pipelines: the host of a write, validation into a record,
+//! the versioned record, and the list with its CSV cells.
+
+use diesel::QueryResult;
+
+use super::wire::{TrainingEvent, TrainingEventInput};
+use crate::api::http::csv;
+use crate::api::http::list::Listing;
+use crate::api::http::write::{self, Versioned};
+use crate::auth::{Owner, Writer};
+use crate::db::AnyConnection;
+use crate::domain::{contact, Audience};
+use crate::error::{ApiError, ApiResult, FieldError};
+use crate::models::training_event::{Filter, Key, TrainingEventRecord, TrainingEventRow};
+use crate::models::work_plan::GuidelineRow;
+use crate::timestamp::Timestamp;
+
+/// Most guidelines an event (or a list filter) may name.
+pub const MAX_GUIDELINES: usize = 50;
+
+/// The host a write is for: `given` (`Some(None)`: regional, admin only) or, when absent, the
+/// reporter's own state (an admin's: regional). Checked for scope, then for existence.
+fn host(
+    conn: &mut AnyConnection,
+    writer: &Writer,
+    given: Option<Option<&str>>,
+) -> ApiResult<Option<String>> {
+    match given {
+        Some(None) => writer.scope(Owner::Secretariat).map(|_| None),
+        None if writer.own_state().is_none() => writer.scope(Owner::Secretariat).map(|_| None),
+        given => write::target_state(conn, writer, given.flatten(), "/member_state").map(Some),
+    }
+}
+
+/// The record `input` describes for `writer`: its host checked ([`host`]), then every field at
+/// once (guidelines against the catalog). A new event (`before` is `None`) gets a new id and the
+/// current time; a changed one keeps `before`'s id and creation time (the pipeline stamps the
+/// version and the time of the change).
+pub fn build(
+    conn: &mut AnyConnection,
+    writer: &Writer,
+    input: &TrainingEventInput,
+    before: Option<&TrainingEventRecord>,
+) -> ApiResult<TrainingEventRecord> {
+    let member_state = host(
+        conn,
+        writer,
+        input.member_state.as_ref().map(|m| m.as_deref()),
+    )?;
+    let mut errors = Vec::new();
+    let mut text = |field: &str, value: Option<&String>, max: usize| -> Option<String> {
+        let v = value?;
+        match contact::text(v, max) {
+            Ok(ok) => Some(ok),
+            Err(m) => {
+                errors.push(FieldError::new(format!("/{field}"), m));
+                None
+            }
+        }
+    };
+    let organizer = text("organizer", Some(&input.organizer), 300);
+    let title = text("title", Some(&input.title), 300);
+    let description = text("description", input.description.as_ref(), 5000);
+    let city = text("city", input.city.as_ref(), 200);
+    let partners = text("partners", input.partners.as_ref(), 1000);
+
+    let mut date = |field: &str, raw: &str| match contact::date(raw) {
+        Ok(d) => Some(d),
+        Err(m) => {
+            errors.push(FieldError::new(format!("/{field}"), m));
+            None
+        }
+    };
+    let start = date("start_date", &input.start_date);
+    let end = date("end_date", &input.end_date);
+    if let (Some(s), Some(e)) = (start, end) {
+        if e < s {
+            errors.push(FieldError::new(
+                "/end_date",
+                format!("must be on or after start_date ({s})"),
+            ));
+        }
+    }
+
+    let counts = [
+        ("participants_total", input.participants_total),
+        ("participants_women", input.participants_women),
+        ("participants_men", input.participants_men),
+    ];
+    for (field, value) in counts {
+        if value.is_some_and(|n| n < 0) {
+            errors.push(FieldError::new(format!("/{field}"), "must not be negative"));
+        }
+    }
+    let parts = i64::from(input.participants_women.unwrap_or(0))
+        + i64::from(input.participants_men.unwrap_or(0));
+    match input.participants_total {
+        None if input.participants_women.is_some() || input.participants_men.is_some() => {
+            errors.push(FieldError::new(
+                "/participants_total",
+                "is required when participants_women or participants_men is given",
+            ));
+        }
+        Some(total) if total >= 0 && parts > i64::from(total) => {
+            errors.push(FieldError::new(
+                "/participants_total",
+                format!(
+                    "must be at least participants_women + participants_men ({parts}): the parts never exceed the total"
+                ),
+            ));
+        }
+        _ => {}
+    }
+
+    let mut audiences: Vec<Audience> = Vec::new();
+    for (i, a) in input.audiences.iter().enumerate() {
+        if audiences.contains(a) {
+            errors.push(FieldError::new(format!("/audiences/{i}"), "is repeated"));
+        } else {
+            audiences.push(*a);
+        }
+    }
+    audiences.sort();
+
+    let mut guidelines: Vec<(String, i32)> = Vec::new();
+    if input.guidelines.len() > MAX_GUIDELINES {
+        errors.push(FieldError::new(
+            "/guidelines",
+            format!("must have at most {MAX_GUIDELINES} guidelines"),
+        ));
+    } else {
+        for (i, g) in input.guidelines.iter().enumerate() {
+            let at = format!("/guidelines/{i}");
+            if g.work_plan.is_empty() || g.work_plan.chars().count() > 16 {
+                errors.push(FieldError::new(
+                    format!("{at}/work_plan"),
+                    "must be a work-plan code such as WP2",
+                ));
+            } else if g.number < 1 {
+                errors.push(FieldError::new(
+                    format!("{at}/number"),
+                    "must be at least 1",
+                ));
+            } else if guidelines
+                .iter()
+                .any(|(p, n)| *p == g.work_plan && *n == g.number)
+            {
+                errors.push(FieldError::new(at, "is repeated"));
+            } else if GuidelineRow::find(conn, &g.work_plan, g.number)?.is_none() {
+                errors.push(FieldError::new(
+                    at,
+                    format!(
+                        "{} guideline {} does not exist (see GET /api/v1/work-plans/{}/guidelines)",
+                        g.work_plan, g.number, g.work_plan
+                    ),
+                ));
+            } else {
+                guidelines.push((g.work_plan.clone(), g.number));
+            }
+        }
+    }
+    guidelines.sort();
+
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    let iso = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    let (id, created_at) = match before {
+        Some(b) => (b.row.id.clone(), b.row.created_at.clone()),
+        None => (write::new_id(), Timestamp::now().to_db()),
+    };
+    Ok(TrainingEventRecord {
+        row: TrainingEventRow {
+            id,
+            member_state,
+            organizer: organizer.unwrap_or_default(),
+            title: title.unwrap_or_default(),
+            description,
+            start_date: iso(start),
+            end_date: iso(end),
+            city,
+            modality: input.modality,
+            participants_total: input.participants_total,
+            participants_women: input.participants_women,
+            participants_men: input.participants_men,
+            partners,
+            version: 1,
+            updated_at: created_at.clone(),
+            created_at,
+            deleted_at: None,
+        },
+        audiences,
+        guidelines,
+    })
+}
+
+impl Versioned for TrainingEventRecord {
+    const KIND: &'static str = "training_event";
+    const NOUN: &'static str = "training event";
+    type View = TrainingEvent;
+
+    fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<Self>> {
+        Ok(TrainingEventRecord::find(conn, id)?.filter(|r| r.row.deleted_at.is_none()))
+    }
+    fn insert(&self, conn: &mut AnyConnection) -> QueryResult<()> {
+        TrainingEventRecord::insert(self, conn)
+    }
+    fn store(&self, conn: &mut AnyConnection, expected_version: i32) -> QueryResult<bool> {
+        self.update(conn, expected_version)
+    }
+    fn id(&self) -> &str {
+        &self.row.id
+    }
+    fn version(&self) -> i32 {
+        self.row.version
+    }
+    fn updated_at(&self) -> &str {
+        &self.row.updated_at
+    }
+    fn stamp(&mut self, version: i32, updated_at: &str) {
+        self.row.version = version;
+        self.row.updated_at = updated_at.to_string();
+        // A deletion is dated by the change that made it (only live events are ever changed).
+        if let Some(deleted_at) = &mut self.row.deleted_at {
+            *deleted_at = updated_at.to_string();
+        }
+    }
+    fn owner(&self) -> Owner<'_> {
+        match &self.row.member_state {
+            Some(ms) => Owner::State(ms),
+            None => Owner::Secretariat,
+        }
+    }
+    fn view(&self) -> TrainingEvent {
+        TrainingEvent::from(self)
+    }
+    fn location(&self) -> String {
+        format!("/api/v1/training-events/{}", self.row.id)
+    }
+}
+
+/// The event list, ordered by start date, then id.
+pub struct Events;
+
+impl Listing for Events {
+    const KIND: &'static str = "training_event";
+    const CSV_NAME: &'static str = "training-events.csv";
+    const CSV_HEADERS: &'static [&'static str] = &[
+        "id",
+        "member_state",
+        "organizer",
+        "title",
+        "description",
+        "start_date",
+        "end_date",
+        "city",
+        "modality",
+        "audiences",
+        "guidelines",
+        "participants_total",
+        "participants_women",
+        "participants_men",
+        "partners",
+        "version",
+        "created_at",
+        "updated_at",
+        "deleted_at",
+    ];
+    type Filter = Filter;
+    type Row = TrainingEventRecord;
+    type Key = Key;
+    type Item = TrainingEvent;
+
+    fn fetch(
+        conn: &mut AnyConnection,
+        filter: &Filter,
+        after: Option<&Key>,
+        limit: i64,
+    ) -> QueryResult<Vec<TrainingEventRecord>> {
+        TrainingEventRecord::list(conn, filter, after, limit)
+    }
+    fn key(row: &TrainingEventRecord) -> Key {
+        row.key()
+    }
+    fn item(row: TrainingEventRecord) -> TrainingEvent {
+        TrainingEvent::from(&row)
+    }
+    /// Audiences as `police;judges`, guidelines as `WP2:12;WP2:45`.
+    fn csv_cells(row: &TrainingEventRecord) -> Vec<String> {
+        let e = TrainingEvent::from(row);
+        let audiences: Vec<String> = e.audiences.iter().map(|a| a.as_str().into()).collect();
+        let guidelines: Vec<String> = e
+            .guidelines
+            .iter()
+            .map(|g| format!("{}:{}", g.work_plan, g.number))
+            .collect();
+        vec![
+            e.id,
+            csv::opt(&e.member_state),
+            e.organizer,
+            e.title,
+            csv::opt(&e.description),
+            e.start_date,
+            e.end_date,
+            csv::opt(&e.city),
+            e.modality.as_str().into(),
+            csv::join(&audiences),
+            csv::join(&guidelines),
+            csv::opt(&e.participants_total),
+            csv::opt(&e.participants_women),
+            csv::opt(&e.participants_men),
+            csv::opt(&e.partners),
+            e.version.to_string(),
+            e.created_at.to_db(),
+            e.updated_at.to_db(),
+            e.deleted_at.map(|t| t.to_db()).unwrap_or_default(),
+        ]
+    }
+}
