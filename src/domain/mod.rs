@@ -8,6 +8,7 @@ mod member_state_code;
 mod password;
 mod period;
 mod role;
+mod submission_status;
 mod username;
 
 pub use audience::Audience;
@@ -17,4 +18,5 @@ pub use member_state_code::MemberStateCode;
 pub use password::Password;
 pub use period::{Period, Periodicity};
 pub use role::Role;
+pub use submission_status::{CycleStatus, SubmissionStatus};
 pub use username::Username;
