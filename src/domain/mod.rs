@@ -9,6 +9,7 @@ mod modality;
 mod password;
 mod period;
 mod role;
+mod submission_status;
 mod username;
 
 pub use audience::Audience;
@@ -19,4 +20,5 @@ pub use modality::Modality;
 pub use password::Password;
 pub use period::{Period, Periodicity};
 pub use role::Role;
+pub use submission_status::{CycleStatus, SubmissionStatus};
 pub use username::Username;

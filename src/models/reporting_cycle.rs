@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use crate::db::schema::{indicator_values, reporting_cycles as rc, submissions as sub};
 use crate::db::AnyConnection;
+use crate::domain::{CycleStatus, SubmissionStatus};
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = rc)]
@@ -14,7 +15,7 @@ pub struct ReportingCycleRow {
     pub period_from: i32,
     pub period_to: i32,
     pub due_date: String,
-    pub status: String,
+    pub status: CycleStatus,
     pub version: i32,
     pub created_at: String,
     pub updated_at: String,
@@ -25,15 +26,12 @@ pub struct ReportingCycleRow {
 pub struct SubmissionRow {
     pub cycle: String,
     pub member_state: String,
-    pub status: String,
+    pub status: SubmissionStatus,
     pub comment: Option<String>,
     pub version: i32,
     pub updated_at: String,
     pub updated_by: String,
 }
-
-/// Statuses that lock a state's data for reporters.
-pub const LOCKING: [&str; 2] = ["submitted", "validated"];
 
 impl ReportingCycleRow {
     pub fn find(conn: &mut AnyConnection, code: &str) -> QueryResult<Option<Self>> {
@@ -81,17 +79,19 @@ impl ReportingCycleRow {
         Ok(n == 1)
     }
 
-    /// Distinct (member_state, indicator, year) with a live total value (no disaggregation) in the cycle's years.
+    /// Distinct (member_state, indicator, year) with a live total value (no disaggregation) in the
+    /// years `from`..=`to` (a cycle's, or any window).
     pub fn reported(
-        &self,
         conn: &mut AnyConnection,
+        from: i32,
+        to: i32,
         member_state: Option<&str>,
     ) -> QueryResult<Vec<(String, String, i32)>> {
         let mut q = indicator_values::table
             .filter(indicator_values::deleted_at.is_null())
             .filter(indicator_values::disaggregation.eq(""))
-            .filter(indicator_values::period.ge(self.period_from.to_string()))
-            .filter(indicator_values::period.le(format!("{}~", self.period_to)))
+            .filter(indicator_values::period.ge(from.to_string()))
+            .filter(indicator_values::period.le(format!("{to}~")))
             .select((
                 indicator_values::member_state,
                 indicator_values::indicator,
@@ -133,15 +133,23 @@ impl SubmissionRow {
             .load(conn)
     }
 
-    pub fn upsert(&self, conn: &mut AnyConnection, existed: bool) -> QueryResult<()> {
-        if existed {
-            diesel::update(sub::table.find((self.cycle.clone(), self.member_state.clone())))
-                .set(self)
-                .execute(conn)?;
-        } else {
-            diesel::insert_into(sub::table).values(self).execute(conn)?;
-        }
-        Ok(())
+    pub fn insert(&self, conn: &mut AnyConnection) -> QueryResult<()> {
+        diesel::insert_into(sub::table)
+            .values(self)
+            .execute(conn)
+            .map(|_| ())
+    }
+
+    /// Writes `self` over the stored row if that is still at `expected_version`.
+    pub fn update(&self, conn: &mut AnyConnection, expected_version: i32) -> QueryResult<bool> {
+        let n = diesel::update(
+            sub::table
+                .find((self.cycle.clone(), self.member_state.clone()))
+                .filter(sub::version.eq(expected_version)),
+        )
+        .set(self)
+        .execute(conn)?;
+        Ok(n == 1)
     }
 
     /// Cycles (code, years, work plan) in which `member_state`'s submission locks its data.
@@ -152,7 +160,7 @@ impl SubmissionRow {
         sub::table
             .inner_join(rc::table.on(rc::code.eq(sub::cycle)))
             .filter(sub::member_state.eq(member_state.to_string()))
-            .filter(sub::status.eq_any(LOCKING))
+            .filter(sub::status.eq_any(SubmissionStatus::LOCKING))
             .select((rc::code, rc::period_from, rc::period_to, rc::work_plan))
             .load(conn)
     }
