@@ -143,10 +143,12 @@ pub async fn get_implementation_report(
         let mut by_g: HashMap<i32, StatusCounts> = HashMap::new();
         let mut by_s: HashMap<String, StatusCounts> = HashMap::new();
         for r in &rows {
-            by_g.entry(r.guideline_number).or_default().add(&r.status);
+            by_g.entry(r.guideline_number)
+                .or_default()
+                .add(r.status.as_str());
             by_s.entry(r.member_state.clone())
                 .or_default()
-                .add(&r.status);
+                .add(r.status.as_str());
         }
         let by_guideline = guidelines
             .iter()
@@ -376,7 +378,7 @@ pub async fn get_member_state_report(
             ..Default::default()
         };
         for r in CommitmentRow::list(conn, &cf, None, MANY)? {
-            commitments.add(&r.status);
+            commitments.add(r.status.as_str());
         }
         let (training, _) = training(conn, Some(&code), from, to)?;
         let window = ReportingCycleRow {
@@ -588,7 +590,7 @@ pub async fn get_biennial_report(
             per_state
                 .entry(r.member_state.clone())
                 .or_default()
-                .add(&r.status);
+                .add(r.status.as_str());
             by_section
                 .entry(
                     sections
@@ -597,8 +599,8 @@ pub async fn get_biennial_report(
                         .unwrap_or_default(),
                 )
                 .or_default()
-                .add(&r.status);
-            all.add(&r.status);
+                .add(r.status.as_str());
+            all.add(r.status.as_str());
         }
         let guidelines = plan_guidelines.len();
         all.no_commitment = (guidelines * subs.len()).saturating_sub(all.recorded());

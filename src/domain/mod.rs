@@ -2,6 +2,7 @@
 
 mod audience;
 mod authority_role;
+mod commitment_status;
 pub mod contact;
 mod disaggregation;
 mod member_state_code;
@@ -9,12 +10,15 @@ mod password;
 mod period;
 mod role;
 mod username;
+mod value_flag;
 
 pub use audience::Audience;
 pub use authority_role::AuthorityRole;
+pub use commitment_status::CommitmentStatus;
 pub use disaggregation::Disaggregation;
 pub use member_state_code::MemberStateCode;
 pub use password::Password;
 pub use period::{Period, Periodicity};
 pub use role::Role;
 pub use username::Username;
+pub use value_flag::ValueFlag;
