@@ -375,17 +375,12 @@ pub fn reject_repeated_keys(
     kept
 }
 
-/// Counts of a batch.
+/// Counts of a batch: what writing its valid rows did (or would do, for a dry run).
 #[derive(Debug, Clone, Default, Serialize, ToSchema)]
 pub struct Counts {
     pub created: usize,
     pub updated: usize,
     pub unchanged: usize,
-}
-
-/// What writing the valid rows did (or would do, for a dry run).
-pub struct Applied {
-    pub counts: Counts,
 }
 
 fn same_content(stored: &IndicatorValueRow, row: &ValidRow) -> bool {
@@ -411,7 +406,7 @@ pub fn apply(
     writer: &Writer,
     rows: &[ValidRow],
     dry_run: bool,
-) -> Result<Applied, ApiError> {
+) -> Result<Counts, ApiError> {
     let mut groups: HashMap<(&str, &str), Vec<&ValidRow>> = HashMap::new();
     for r in rows {
         groups
@@ -500,5 +495,5 @@ pub fn apply(
             Some(&after),
         )?;
     }
-    Ok(Applied { counts })
+    Ok(counts)
 }

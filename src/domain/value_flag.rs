@@ -36,10 +36,7 @@ crate::text_enum!(ValueFlag {
 impl ValueFlag {
     /// The codes, for messages: `provisional, estimated, ...`.
     pub fn codes() -> String {
-        Self::ALL
-            .iter()
-            .map(|f| f.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
+        let codes: Vec<&str> = Self::ALL.iter().map(|f| f.as_str()).collect();
+        codes.join(", ")
     }
 }

@@ -224,8 +224,9 @@ pub async fn list_commitment_history(
 ) -> ApiResult<HttpResponse> {
     let key = record::natural_key(path.into_inner())?;
     let id = run_db(&state.pool, move |conn| {
-        let row = record::find(conn, &key)?.ok_or_else(|| record::missing(&key))?;
-        Ok(row.id)
+        Ok(record::find(conn, &key)?
+            .ok_or_else(|| record::missing(&key))?
+            .id)
     })
     .await?;
     history::respond(

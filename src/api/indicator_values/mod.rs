@@ -119,12 +119,11 @@ pub async fn import_indicator_values(
                 .collect();
             errors.sort_by_key(|e| e.index);
             let refuse = mode == Mode::Atomic && rejected > 0;
-            let applied = indicator_import::apply(conn, &writer, &valid, dry_run || refuse)?;
             let Counts {
                 created,
                 updated,
                 unchanged,
-            } = applied.counts;
+            } = indicator_import::apply(conn, &writer, &valid, dry_run || refuse)?;
             let written = !dry_run && !refuse && (created + updated) > 0;
             Ok(ImportSummary {
                 received,
