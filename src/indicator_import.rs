@@ -8,96 +8,23 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use crate::auth::Caller;
+use crate::auth::Writer;
 use crate::db::AnyConnection;
-use crate::domain::{contact, Disaggregation, Period, Periodicity};
+use crate::domain::{contact, Disaggregation, Period, Periodicity, ValueFlag};
 use crate::error::ApiError;
-use crate::models::audit_event::{Actor, AuditEventRow};
+use crate::models::audit_event::AuditEventRow;
 use crate::models::indicator::{code_lists, IndicatorRow};
 use crate::models::indicator_value::IndicatorValueRow;
 use crate::models::member_state::MemberStateRow;
 use crate::timestamp::Timestamp;
 
 mod raw_row;
+mod value_type;
 pub use raw_row::{RawDisaggregation, RawRow, FIELDS};
+pub use value_type::ValueType;
 
 /// Most values accepted in one batch.
 pub const MAX_VALUES: usize = 10_000;
-pub const FLAGS: [&str; 4] = [
-    "provisional",
-    "estimated",
-    "below_threshold",
-    "confidential",
-];
-
-/// What a value must be.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ValueType {
-    Count,
-    Number,
-    Percent,
-    Boolean,
-    Text,
-}
-
-impl ValueType {
-    pub fn from_db(s: &str) -> Option<Self> {
-        Some(match s {
-            "count" => Self::Count,
-            "number" => Self::Number,
-            "percent" => Self::Percent,
-            "boolean" => Self::Boolean,
-            "text" => Self::Text,
-            _ => return None,
-        })
-    }
-
-    /// The canonical JSON text of a valid value, or the error (code, message).
-    pub fn canonical(self, v: &Value) -> Result<String, (&'static str, String)> {
-        let wrong = |what: &str| ("invalid_value", format!("must be {what}"));
-        match self {
-            Self::Count => match v.as_u64() {
-                Some(n) => Ok(n.to_string()),
-                None if v.as_i64().is_some() => {
-                    Err(("value_out_of_range", "a count cannot be negative".into()))
-                }
-                None => Err(wrong("a non-negative integer (count)")),
-            },
-            Self::Number | Self::Percent => {
-                let x = v
-                    .as_f64()
-                    .filter(|_| v.is_number())
-                    .ok_or_else(|| wrong("a number"))?;
-                if self == Self::Percent && !(0.0..=100.0).contains(&x) {
-                    return Err((
-                        "value_out_of_range",
-                        "a percent must be between 0 and 100".into(),
-                    ));
-                }
-                if !x.is_finite() || x.abs() > 1e15 {
-                    return Err((
-                        "value_out_of_range",
-                        "must be between -10^15 and 10^15".into(),
-                    ));
-                }
-                Ok(match v.as_i64() {
-                    Some(i) => i.to_string(),
-                    None => serde_json::Number::from_f64(x)
-                        .map_or_else(|| x.to_string(), |n| n.to_string()),
-                })
-            }
-            Self::Boolean => v
-                .as_bool()
-                .map(|b| b.to_string())
-                .ok_or_else(|| wrong("true or false")),
-            Self::Text => {
-                let s = v.as_str().ok_or_else(|| wrong("a string"))?;
-                contact::text(s, 2000).map_err(|m| ("invalid_value", m))?;
-                Ok(Value::String(s.to_string()).to_string())
-            }
-        }
-    }
-}
 
 /// An indicator as the importer needs it.
 #[derive(Debug, Clone)]
@@ -179,7 +106,7 @@ pub struct ValidRow {
     pub period: String,
     pub disaggregation: String,
     pub value: Option<String>,
-    pub flag: Option<String>,
+    pub flag: Option<ValueFlag>,
     pub comment: Option<String>,
     pub source: Option<String>,
 }
@@ -195,30 +122,32 @@ impl ValidRow {
         )
     }
 
-    /// The calendar year of the row's period.
     pub fn year(&self) -> i32 {
-        self.period
-            .get(..4)
-            .and_then(|y| y.parse().ok())
-            .unwrap_or(0)
+        year_of(&self.period)
     }
+}
+
+/// The calendar year of a stored period (`2019`, `2019-Q1`, `2019-03`).
+pub fn year_of(period: &str) -> i32 {
+    period.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0)
 }
 
 /// The member state a row names (or the reporter's own when it names none), before validation:
 /// used to refuse a batch that touches another state's data as a whole.
-pub fn row_state<'a>(raw: &'a RawRow, caller: &'a Caller) -> Option<&'a str> {
+pub fn row_state<'a>(raw: &'a RawRow, own_state: Option<&'a str>) -> Option<&'a str> {
     match &raw.member_state {
         Some(Value::String(s)) => Some(s.as_str()),
-        _ => caller.member_state.as_deref(),
+        _ => own_state,
     }
 }
 
-/// Validates one row of the batch.
+/// Validates one row of the batch; `own_state` is the reporter's state (`None` for an
+/// administrator), used when the row names none.
 pub fn validate(
     index: usize,
     raw: &RawRow,
     catalog: &Catalog,
-    caller: &Caller,
+    own_state: Option<&str>,
 ) -> Result<ValidRow, Vec<RowError>> {
     let mut errors = Vec::new();
     let mut err = |field: &str, code: &str, message: String| {
@@ -243,9 +172,9 @@ pub fn validate(
             ),
         );
     }
-    let member_state = match (raw.member_state.as_ref(), caller.member_state.as_deref()) {
+    let member_state = match (raw.member_state.as_ref(), own_state) {
         (Some(Value::String(s)), _) => Some(s.clone()),
-        (None | Some(Value::Null), Some(own)) if !caller.is_admin() => Some(own.to_string()),
+        (None | Some(Value::Null), Some(own)) => Some(own.to_string()),
         (None | Some(Value::Null), _) => {
             err("member_state", "invalid_row", "is required".into());
             None
@@ -347,18 +276,20 @@ pub fn validate(
     }
     let flag = match raw.flag.as_ref() {
         None | Some(Value::Null) => None,
-        Some(Value::String(f)) if FLAGS.contains(&f.as_str()) => Some(f.clone()),
-        Some(_) => {
-            err(
-                "flag",
-                "invalid_flag",
-                format!("must be one of {}", FLAGS.join(", ")),
-            );
-            None
+        Some(v) => {
+            let flag = v.as_str().and_then(ValueFlag::parse);
+            if flag.is_none() {
+                err(
+                    "flag",
+                    "invalid_flag",
+                    format!("must be one of {}", ValueFlag::codes()),
+                );
+            }
+            flag
         }
     };
     let value = match (raw.value.as_ref(), &spec) {
-        (None | Some(Value::Null), _) if flag.as_deref() == Some("confidential") => None,
+        (None | Some(Value::Null), _) if flag == Some(ValueFlag::Confidential) => None,
         (None | Some(Value::Null), _) => {
             err(
                 "value",
@@ -444,17 +375,12 @@ pub fn reject_repeated_keys(
     kept
 }
 
-/// Counts of a batch.
+/// Counts of a batch: what writing its valid rows did (or would do, for a dry run).
 #[derive(Debug, Clone, Default, Serialize, ToSchema)]
 pub struct Counts {
     pub created: usize,
     pub updated: usize,
     pub unchanged: usize,
-}
-
-/// What writing the valid rows did (or would do, for a dry run).
-pub struct Applied {
-    pub counts: Counts,
 }
 
 fn same_content(stored: &IndicatorValueRow, row: &ValidRow) -> bool {
@@ -477,10 +403,10 @@ fn snapshot(r: &IndicatorValueRow) -> Value {
 /// difference and one audit event. Call inside a write transaction.
 pub fn apply(
     conn: &mut AnyConnection,
-    caller: &Caller,
+    writer: &Writer,
     rows: &[ValidRow],
     dry_run: bool,
-) -> Result<Applied, ApiError> {
+) -> Result<Counts, ApiError> {
     let mut groups: HashMap<(&str, &str), Vec<&ValidRow>> = HashMap::new();
     for r in rows {
         groups
@@ -512,10 +438,10 @@ pub fn apply(
                     }
                     let after = IndicatorValueRow {
                         value: r.value.clone(),
-                        flag: r.flag.clone(),
+                        flag: r.flag,
                         comment: r.comment.clone(),
                         source: r.source.clone(),
-                        reported_by: caller.username.clone(),
+                        reported_by: writer.caller().username.clone(),
                         version: s.version + 1,
                         updated_at: now.clone(),
                         deleted_at: None,
@@ -532,10 +458,10 @@ pub fn apply(
                         period: r.period.clone(),
                         disaggregation: r.disaggregation.clone(),
                         value: r.value.clone(),
-                        flag: r.flag.clone(),
+                        flag: r.flag,
                         comment: r.comment.clone(),
                         source: r.source.clone(),
-                        reported_by: caller.username.clone(),
+                        reported_by: writer.caller().username.clone(),
                         version: 1,
                         created_at: now.clone(),
                         updated_at: now.clone(),
@@ -561,7 +487,7 @@ pub fn apply(
         AuditEventRow::record_at(
             conn,
             &now,
-            caller.actor(),
+            writer.actor(),
             "import",
             "indicator_value_batch",
             &batch_id,
@@ -569,5 +495,5 @@ pub fn apply(
             Some(&after),
         )?;
     }
-    Ok(Applied { counts })
+    Ok(counts)
 }

@@ -2,6 +2,7 @@
 
 mod audience;
 mod authority_role;
+mod commitment_status;
 pub mod contact;
 mod disaggregation;
 mod member_state_code;
@@ -11,9 +12,11 @@ mod period;
 mod role;
 mod submission_status;
 mod username;
+mod value_flag;
 
 pub use audience::Audience;
 pub use authority_role::AuthorityRole;
+pub use commitment_status::CommitmentStatus;
 pub use disaggregation::Disaggregation;
 pub use member_state_code::MemberStateCode;
 pub use modality::Modality;
@@ -22,3 +25,4 @@ pub use period::{Period, Periodicity};
 pub use role::Role;
 pub use submission_status::{CycleStatus, SubmissionStatus};
 pub use username::Username;
+pub use value_flag::ValueFlag;

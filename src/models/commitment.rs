@@ -3,7 +3,9 @@
 use diesel::prelude::*;
 
 use crate::db::schema::{commitments as c, guidelines};
+use crate::db::text_enum::JsonText;
 use crate::db::AnyConnection;
+use crate::domain::CommitmentStatus;
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = c, treat_none_as_null = true)]
@@ -12,12 +14,12 @@ pub struct CommitmentRow {
     pub member_state: String,
     pub work_plan: String,
     pub guideline_number: i32,
-    pub status: String,
+    pub status: CommitmentStatus,
     pub lead_institution: Option<String>,
     pub actions: Option<String>,
     pub target_date: Option<String>,
     /// JSON array of URLs.
-    pub evidence_urls: String,
+    pub evidence_urls: JsonText<Vec<String>>,
     pub budget_allocated: Option<f64>,
     pub currency: Option<String>,
     pub version: i32,
@@ -34,7 +36,7 @@ pub struct Filter {
     /// Section key; needs `work_plan`.
     pub section: Option<String>,
     pub guideline: Option<i32>,
-    pub status: Option<String>,
+    pub status: Option<CommitmentStatus>,
     pub updated_since: Option<String>,
     pub include_deleted: bool,
 }
@@ -43,12 +45,14 @@ pub struct Filter {
 pub type Key = (String, String, i32);
 
 impl CommitmentRow {
-    pub fn key(&self) -> Key {
-        (
-            self.member_state.clone(),
-            self.work_plan.clone(),
-            self.guideline_number,
-        )
+    /// The live (not deleted) commitment with this id.
+    pub fn live(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<Self>> {
+        c::table
+            .find(id)
+            .filter(c::deleted_at.is_null())
+            .select(Self::as_select())
+            .first(conn)
+            .optional()
     }
 
     /// The commitment of a state on a guideline, deleted or not.
@@ -95,7 +99,7 @@ impl CommitmentRow {
             q = q.filter(c::guideline_number.eq(v));
         }
         if let Some(v) = &f.status {
-            q = q.filter(c::status.eq(v.clone()));
+            q = q.filter(c::status.eq(*v));
         }
         if let Some(v) = &f.updated_since {
             q = q.filter(c::updated_at.ge(v.clone()));

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use crate::db::schema::indicator_values as iv;
 use crate::db::AnyConnection;
+use crate::domain::ValueFlag;
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
 // `treat_none_as_default_value = false`: `None` is bound as NULL rather than written as DEFAULT
@@ -19,7 +20,7 @@ pub struct IndicatorValueRow {
     pub disaggregation: String,
     /// Canonical JSON of the value; `None` only for confidential values.
     pub value: Option<String>,
-    pub flag: Option<String>,
+    pub flag: Option<ValueFlag>,
     pub comment: Option<String>,
     pub source: Option<String>,
     pub reported_by: String,
@@ -42,7 +43,7 @@ pub struct Filter {
     pub period_to: Option<String>,
     /// `dimension=code` pairs the disaggregation must contain.
     pub dimensions: Vec<(String, String)>,
-    pub flag: Option<String>,
+    pub flag: Option<ValueFlag>,
     pub updated_since: Option<String>,
     pub include_deleted: bool,
 }
@@ -117,6 +118,18 @@ impl IndicatorValueRow {
             .map(|_| ())
     }
 
+    /// Writes `self` over the stored row if it is still at `expected_version`.
+    pub fn store(&self, conn: &mut AnyConnection, expected_version: i32) -> QueryResult<bool> {
+        let n = diesel::update(
+            iv::table
+                .filter(iv::id.eq(self.id.clone()))
+                .filter(iv::version.eq(expected_version)),
+        )
+        .set(self)
+        .execute(conn)?;
+        Ok(n == 1)
+    }
+
     /// How many values match `f`.
     pub fn count(conn: &mut AnyConnection, f: &Filter) -> QueryResult<usize> {
         // Counted through the keyset list in pages, to reuse one filter definition.
@@ -168,7 +181,7 @@ impl IndicatorValueRow {
             );
         }
         if let Some(v) = &f.flag {
-            q = q.filter(iv::flag.eq(v.clone()));
+            q = q.filter(iv::flag.eq(*v));
         }
         if let Some(v) = &f.updated_since {
             q = q.filter(iv::updated_at.ge(v.clone()));

@@ -1,0 +1,201 @@
+//! How indicator values go through the pipelines: the versioned record (its delete), the list's
+//! filter from the query and its CSV cells.
+
+use diesel::QueryResult;
+use serde_json::Value;
+
+use super::wire::{IndicatorValue, ValueListParams};
+use crate::api::http::csv;
+use crate::api::http::extract::bounded;
+use crate::api::http::list::{ListParams, Listing};
+use crate::api::http::query::Repeated;
+use crate::api::http::write::Versioned;
+use crate::auth::Owner;
+use crate::db::AnyConnection;
+use crate::domain::{Disaggregation, MemberStateCode, ValueFlag};
+use crate::error::{ApiError, ApiResult};
+use crate::models::indicator_value::{Filter, IndicatorValueRow, Key};
+
+/// The dimensions that may filter the list (`?sex=female`).
+pub const DIMENSIONS: [&str; 5] = [
+    "sex",
+    "age_group",
+    "form_of_exploitation",
+    "citizenship",
+    "sector",
+];
+
+/// The parameters of the list that may be repeated: `member_state` and the dimensions.
+pub fn repeatable() -> Vec<&'static str> {
+    std::iter::once("member_state").chain(DIMENSIONS).collect()
+}
+
+/// The list's filter from its query parameters.
+pub fn filter(q: ValueListParams, repeated: &Repeated, list: &ListParams) -> ApiResult<Filter> {
+    let member_states = repeated.values("member_state");
+    for ms in &member_states {
+        MemberStateCode::parse(ms).map_err(|m| ApiError::invalid("member_state", m))?;
+    }
+    if member_states.len() > 35 {
+        return Err(ApiError::invalid(
+            "member_state",
+            "at most 35 member states",
+        ));
+    }
+    let mut dimensions = Vec::new();
+    for dim in DIMENSIONS {
+        for code in repeated.values(dim) {
+            if code.is_empty()
+                || code.len() > 64
+                || !code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+            {
+                return Err(ApiError::invalid(
+                    dim,
+                    "must be a code of the dimension's code list",
+                ));
+            }
+            dimensions.push((dim.to_string(), code));
+        }
+    }
+    for (name, v, max) in [
+        ("indicator", &q.indicator, 64),
+        ("period_from", &q.period_from, 7),
+        ("period_to", &q.period_to, 7),
+    ] {
+        bounded(name, v.as_deref(), max)?;
+    }
+    let flag = q
+        .flag
+        .map(|f| {
+            ValueFlag::parse(&f).ok_or_else(|| {
+                ApiError::invalid("flag", format!("must be one of {}", ValueFlag::codes()))
+            })
+        })
+        .transpose()?;
+    Ok(Filter {
+        indicator: q.indicator,
+        member_states,
+        period_from: q.period_from,
+        period_to: q.period_to,
+        dimensions,
+        flag,
+        updated_since: list.since()?,
+        include_deleted: list.include_deleted(),
+    })
+}
+
+impl Versioned for IndicatorValueRow {
+    const KIND: &'static str = "indicator_value";
+    const NOUN: &'static str = "value";
+    type View = IndicatorValue;
+
+    fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<Self>> {
+        Ok(IndicatorValueRow::find(conn, id)?.filter(|r| r.deleted_at.is_none()))
+    }
+    fn insert(&self, conn: &mut AnyConnection) -> QueryResult<()> {
+        IndicatorValueRow::insert_many(conn, std::slice::from_ref(self))
+    }
+    fn store(&self, conn: &mut AnyConnection, expected_version: i32) -> QueryResult<bool> {
+        IndicatorValueRow::store(self, conn, expected_version)
+    }
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn version(&self) -> i32 {
+        self.version
+    }
+    fn updated_at(&self) -> &str {
+        &self.updated_at
+    }
+    fn stamp(&mut self, version: i32, updated_at: &str) {
+        self.version = version;
+        self.updated_at = updated_at.to_string();
+    }
+    fn owner(&self) -> Owner<'_> {
+        Owner::State(&self.member_state)
+    }
+    fn view(&self) -> IndicatorValue {
+        IndicatorValue::from(self)
+    }
+    fn location(&self) -> String {
+        format!("/api/v1/indicator-values/{}", self.id)
+    }
+}
+
+/// The value list, in natural-key order.
+pub struct Values;
+
+impl Listing for Values {
+    const KIND: &'static str = "indicator_value";
+    const CSV_NAME: &'static str = "indicator-values.csv";
+    const CSV_HEADERS: &'static [&'static str] = &[
+        "indicator",
+        "member_state",
+        "period",
+        "sex",
+        "age_group",
+        "form_of_exploitation",
+        "citizenship",
+        "sector",
+        "value",
+        "flag",
+        "comment",
+        "source",
+        "reported_by",
+        "version",
+        "updated_at",
+        "deleted_at",
+        "id",
+    ];
+    type Filter = Filter;
+    type Row = IndicatorValueRow;
+    type Key = Key;
+    type Item = IndicatorValue;
+
+    fn fetch(
+        conn: &mut AnyConnection,
+        filter: &Filter,
+        after: Option<&Key>,
+        limit: i64,
+    ) -> QueryResult<Vec<IndicatorValueRow>> {
+        IndicatorValueRow::list(conn, filter, after, limit)
+    }
+    fn key(row: &IndicatorValueRow) -> Key {
+        row.key()
+    }
+    fn item(row: IndicatorValueRow) -> IndicatorValue {
+        IndicatorValue::from(&row)
+    }
+    fn csv_cells(r: &IndicatorValueRow) -> Vec<String> {
+        let d = Disaggregation::from_canonical(&r.disaggregation);
+        let value = r
+            .value
+            .as_deref()
+            .map(|v| match serde_json::from_str::<Value>(v) {
+                Ok(Value::String(s)) => s,
+                _ => v.to_string(),
+            });
+        let mut cells = vec![
+            r.indicator.clone(),
+            r.member_state.clone(),
+            r.period.clone(),
+        ];
+        cells.extend(
+            DIMENSIONS
+                .iter()
+                .map(|dim| d.get(dim).unwrap_or("").to_string()),
+        );
+        cells.extend([
+            value.unwrap_or_default(),
+            csv::opt(&r.flag),
+            csv::opt(&r.comment),
+            csv::opt(&r.source),
+            r.reported_by.clone(),
+            r.version.to_string(),
+            r.updated_at.clone(),
+            csv::opt(&r.deleted_at),
+            r.id.clone(),
+        ]);
+        cells
+    }
+}

@@ -1,0 +1,205 @@
+//! Wire types of indicator values: the value as read, the batch import's body, options and
+//! summary, and the list's filters.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::domain::{Disaggregation, ValueFlag};
+use crate::indicator_import::{RawRow, RowError};
+use crate::models::indicator_value::IndicatorValueRow;
+use crate::timestamp::Timestamp;
+
+/// A reported value.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0193a0b4-7c1e-7d3a-9f7e-2b8f4c1d5e6c", "member_state": "ARG", "indicator": "VICTIMS_DETECTED", "period": "2019",
+    "disaggregation": {"sex": "female", "age_group": "child"}, "value": 42, "flag": null, "comment": null,
+    "source": "Ministerio Público Fiscal", "reported_by": "arg-system", "version": 1,
+    "created_at": "2026-11-22T20:43:03.123456Z", "updated_at": "2026-11-22T20:43:03.123456Z", "deleted_at": null
+}))]
+pub struct IndicatorValue {
+    pub id: String,
+    pub member_state: String,
+    pub indicator: String,
+    /// `2019`, `2019-Q1` or `2019-03`, per the indicator's periodicity.
+    pub period: String,
+    /// Dimension -> code; `{}` is the total.
+    #[schema(value_type = Object)]
+    pub disaggregation: Value,
+    /// Typed by the indicator (integer, number, boolean or string); `null` only when confidential.
+    pub value: Value,
+    pub flag: Option<ValueFlag>,
+    pub comment: Option<String>,
+    pub source: Option<String>,
+    /// Username of who last wrote it.
+    pub reported_by: String,
+    pub version: i32,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    /// Set on deleted values (tombstones, listed with `include_deleted=true`).
+    pub deleted_at: Option<Timestamp>,
+}
+
+impl From<&IndicatorValueRow> for IndicatorValue {
+    fn from(r: &IndicatorValueRow) -> Self {
+        let d = Disaggregation::from_canonical(&r.disaggregation);
+        IndicatorValue {
+            id: r.id.clone(),
+            member_state: r.member_state.clone(),
+            indicator: r.indicator.clone(),
+            period: r.period.clone(),
+            disaggregation: serde_json::to_value(d.pairs()).unwrap_or(Value::Null),
+            value: r
+                .value
+                .as_deref()
+                .and_then(|v| serde_json::from_str(v).ok())
+                .unwrap_or(Value::Null),
+            flag: r.flag,
+            comment: r.comment.clone(),
+            source: r.source.clone(),
+            reported_by: r.reported_by.clone(),
+            version: r.version,
+            created_at: Timestamp::from_db(&r.created_at),
+            updated_at: Timestamp::from_db(&r.updated_at),
+            deleted_at: r.deleted_at.as_deref().map(Timestamp::from_db),
+        }
+    }
+}
+/// A batch of values.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Batch {
+    /// Up to 10,000 values. Each: `member_state` (a reporter may omit it), `indicator`, `period`,
+    /// `disaggregation` (object dimension -> code, `{}` or absent for the total), `value`, and
+    /// optional `flag` (`provisional`, `estimated`, `below_threshold`, `confidential`), `comment`, `source`.
+    #[schema(value_type = Vec<Object>, max_items = 10000)]
+    pub values: Vec<RawRow>,
+}
+
+/// How a batch is applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// Any invalid row: 422 and nothing written.
+    Atomic,
+    /// Valid rows written, invalid rows reported.
+    Partial,
+}
+
+/// Options of the import.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ImportParams {
+    /// Validate and count, write nothing.
+    pub dry_run: Option<bool>,
+    /// `atomic` (default) or `partial`.
+    #[param(inline)]
+    pub mode: Option<Mode>,
+}
+
+/// The import summary. `received = created + updated + unchanged + rejected`.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"received": 3, "created": 1, "updated": 1, "unchanged": 0, "rejected": 1, "written": true, "dry_run": false, "mode": "partial",
+    "errors": [{"index": 2, "field": "disaggregation/sex", "code": "unknown_code", "message": "\"girl\" is not a code of dimension sex (female, male, other, unknown)"}]}))]
+pub struct ImportSummary {
+    pub received: usize,
+    /// New values (including values deleted before and sent again).
+    pub created: usize,
+    /// Stored values whose value, flag, comment or source changed.
+    pub updated: usize,
+    /// Values identical to what is stored (nothing written for them).
+    pub unchanged: usize,
+    /// Invalid rows, each described in `errors`.
+    pub rejected: usize,
+    /// Whether anything was written (false for dry runs and refused atomic batches).
+    pub written: bool,
+    pub dry_run: bool,
+    pub mode: Mode,
+    pub errors: Vec<RowError>,
+}
+
+/// A refused atomic batch: a problem document (RFC 9457) extended with the import summary; its
+/// `errors` carry `index` and `code` besides `field` and `message`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportRejected {
+    #[serde(rename = "type")]
+    #[schema(example = "urn:palermo:problem:import-rejected")]
+    pub problem_type: String,
+    #[schema(example = "Batch rejected")]
+    pub title: String,
+    #[schema(example = 422)]
+    pub status: u16,
+    #[schema(
+        example = "1 of 3 values is invalid; nothing was written. Fix the rows listed in errors and send the batch again."
+    )]
+    pub detail: String,
+    #[serde(flatten)]
+    pub summary: ImportSummary,
+}
+
+/// The 422 of the import: either a refused atomic batch (every summary field present, each error
+/// with `index` and `code`) or a request-level problem (too many values, a bad query parameter)
+/// with only the problem fields.
+#[derive(Debug, Serialize, ToSchema)]
+#[allow(dead_code)]
+pub struct ImportProblem {
+    #[serde(rename = "type")]
+    #[schema(example = "urn:palermo:problem:import-rejected")]
+    problem_type: String,
+    #[schema(example = "Batch rejected")]
+    title: String,
+    #[schema(example = 422)]
+    status: u16,
+    detail: String,
+    received: Option<usize>,
+    created: Option<usize>,
+    updated: Option<usize>,
+    unchanged: Option<usize>,
+    rejected: Option<usize>,
+    written: Option<bool>,
+    dry_run: Option<bool>,
+    #[schema(inline)]
+    mode: Option<Mode>,
+    errors: Option<Vec<ImportProblemError>>,
+}
+
+/// An error of the import's 422: row errors carry `index` and `code`.
+#[derive(Debug, Serialize, ToSchema)]
+#[allow(dead_code)]
+pub struct ImportProblemError {
+    index: Option<usize>,
+    field: String,
+    code: Option<String>,
+    message: String,
+}
+
+/// Filters of the value list. Any dimension filters too: `sex=female&age_group=child` keeps values
+/// whose disaggregation includes those codes.
+// The repeatable ones (`member_state`, the dimensions) are declared here for the document but
+// read from the query's repeated values.
+#[allow(dead_code)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ValueListParams {
+    #[param(example = "VICTIMS_DETECTED", max_length = 64)]
+    pub indicator: Option<String>,
+    /// Repeatable: `member_state=ARG&member_state=BRA`.
+    #[param(example = json!(["ARG"]), explode = true, style = Form)]
+    pub member_state: Option<Vec<String>>,
+    #[param(example = "2015", max_length = 7)]
+    pub period_from: Option<String>,
+    /// Inclusive; `2019` includes `2019-Q4` and `2019-12`.
+    #[param(example = "2020", max_length = 7)]
+    pub period_to: Option<String>,
+    #[param(example = "female")]
+    pub sex: Option<String>,
+    pub age_group: Option<String>,
+    pub form_of_exploitation: Option<String>,
+    pub citizenship: Option<String>,
+    pub sector: Option<String>,
+    #[param(example = "provisional")]
+    pub flag: Option<String>,
+}
