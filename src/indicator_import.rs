@@ -120,8 +120,8 @@ impl Catalog {
         let mut indicators = HashMap::new();
         for r in IndicatorRow::all(conn)? {
             let (Some(value_type), Some(periodicity)) = (
-                ValueType::from_db(&r.value_type),
-                Periodicity::from_db(&r.periodicity),
+                ValueType::from_db(r.value_type.as_str()),
+                Some(r.periodicity),
             ) else {
                 continue;
             };

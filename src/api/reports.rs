@@ -497,7 +497,7 @@ fn count_totals(conn: &mut AnyConnection, cycle: &ReportingCycleRow) -> ApiResul
     let mut out = Vec::new();
     for ind in IndicatorRow::all(conn)?
         .into_iter()
-        .filter(|i| i.value_type == "count")
+        .filter(|i| i.value_type == crate::domain::ValueType::Count)
     {
         let f = Filter {
             indicator: Some(ind.code.clone()),

@@ -9,7 +9,6 @@ use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpRequest};
 
 use crate::api::http::run_db;
-use crate::db;
 use crate::domain::Role;
 use crate::error::ApiError;
 use crate::models::audit_event::Actor;
@@ -112,12 +111,10 @@ impl FromRequest for Caller {
                     "The token was revoked: sign in again.",
                 ));
             }
-            let role = Role::from_db(&user.role)
-                .ok_or_else(|| ApiError::internal(format!("unknown role {:?}", user.role)))?;
             Ok(Caller {
                 user_id: user.id,
                 username: user.username,
-                role,
+                role: user.role,
                 member_state: user.member_state,
             })
         })

@@ -3,7 +3,9 @@
 use diesel::prelude::*;
 
 use crate::db::schema::{dimension_codes, dimensions, indicators};
+use crate::db::text_enum::JsonText;
 use crate::db::AnyConnection;
+use crate::domain::{GuidelineRef, Periodicity, ValueType};
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = indicators, treat_none_as_null = true)]
@@ -11,15 +13,14 @@ pub struct IndicatorRow {
     pub code: String,
     pub name: String,
     pub description: String,
-    pub value_type: String,
+    pub value_type: ValueType,
     pub unit: Option<String>,
-    pub periodicity: String,
-    /// JSON array of dimension codes.
-    pub dimensions: String,
-    /// JSON array of `{work_plan, number}`.
-    pub guidelines: String,
-    /// JSON array of strings.
-    pub reference_list: String,
+    pub periodicity: Periodicity,
+    /// Dimension codes.
+    pub dimensions: JsonText<Vec<String>>,
+    /// The guidelines measured, as `{work_plan, number}`.
+    pub guidelines: JsonText<Vec<GuidelineRef>>,
+    pub reference_list: JsonText<Vec<String>>,
     pub version: i32,
     pub created_at: String,
     pub updated_at: String,
@@ -79,11 +80,10 @@ impl IndicatorRow {
     }
 
     pub fn dimension_list(&self) -> Vec<String> {
-        serde_json::from_str(&self.dimensions).unwrap_or_default()
+        self.dimensions.get().clone()
     }
 }
 
-/// Every dimension with its codes, in their documented order.
 /// Every dimension as (code, position, updated_at), in list order.
 pub fn dimension_rows(conn: &mut AnyConnection) -> QueryResult<Vec<(String, i32, String)>> {
     dimensions::table
