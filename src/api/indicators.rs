@@ -14,13 +14,12 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 pub use crate::domain::{GuidelineRef, Periodicity, ValueType};
 
-use crate::api::http::csv;
 use crate::api::http::idempotency::IdempotencyKey;
 use crate::api::http::list::{self, ListParams, ListQuery, Listing, NoFilter};
 use crate::api::http::pagination::Page;
 use crate::api::http::precondition::IfMatch;
+use crate::api::http::rows::{conflict_as, csv_cells_of, KeyedRow, Since};
 use crate::api::http::run_db;
-use crate::api::http::versioned_row::conflict_as;
 use crate::api::http::write::{self, Versioned};
 use crate::auth::{Admin, Caller, Owner, With};
 use crate::db::text_enum::JsonText;
@@ -111,8 +110,8 @@ impl Listing for Dimensions {
             updated_at: Timestamp::from_db(&stamp),
         }
     }
-    fn csv_cells((code, _, stamp, codes): &Self::Row) -> Vec<String> {
-        vec![code.clone(), csv::join(codes), stamp.clone()]
+    fn csv_cells(row: &Self::Row) -> Vec<String> {
+        csv_cells_of(&Self::item(row.clone()), Self::CSV_HEADERS)
     }
 }
 
@@ -185,11 +184,8 @@ fn exists(code: &str) -> ApiError {
     ApiError::conflict(format!("Indicator {code} exists; change it with PUT."))
 }
 
-/// The catalog, ordered by code; the filter is `updated_since`.
-pub struct Catalog;
-
-impl Listing for Catalog {
-    const KIND: &'static str = "indicator";
+impl KeyedRow for IndicatorRow {
+    const CURSOR_KIND: &'static str = "indicator";
     const CSV_NAME: &'static str = "indicators.csv";
     const CSV_HEADERS: &'static [&'static str] = &[
         "code",
@@ -205,46 +201,13 @@ impl Listing for Catalog {
         "created_at",
         "updated_at",
     ];
-    type Filter = Option<String>;
-    type Row = IndicatorRow;
-    type Key = String;
     type Item = Indicator;
 
-    fn fetch(
-        conn: &mut AnyConnection,
-        since: &Option<String>,
-        after: Option<&String>,
-        limit: i64,
-    ) -> QueryResult<Vec<IndicatorRow>> {
-        IndicatorRow::list(conn, after.map(String::as_str), since.as_deref(), limit)
+    fn key(&self) -> String {
+        self.code.clone()
     }
-    fn key(row: &IndicatorRow) -> String {
-        row.code.clone()
-    }
-    fn item(row: IndicatorRow) -> Indicator {
-        Indicator::from(&row)
-    }
-    fn csv_cells(r: &IndicatorRow) -> Vec<String> {
-        let guidelines: Vec<String> = r
-            .guidelines
-            .get()
-            .iter()
-            .map(|g| format!("{}:{}", g.work_plan, g.number))
-            .collect();
-        vec![
-            r.code.clone(),
-            r.name.clone(),
-            r.description.clone(),
-            r.value_type.to_string(),
-            csv::opt(&r.unit),
-            r.periodicity.to_string(),
-            csv::join(r.dimensions.get()),
-            csv::join(&guidelines),
-            csv::join(r.reference_list.get()),
-            r.version.to_string(),
-            r.created_at.clone(),
-            r.updated_at.clone(),
-        ]
+    fn item(&self) -> Indicator {
+        Indicator::from(self)
     }
 }
 
@@ -257,7 +220,7 @@ pub async fn list_indicators(
     state: web::Data<AppState>,
     query: ListQuery<NoFilter>,
 ) -> ApiResult<HttpResponse> {
-    list::respond::<Catalog>(&req, &state.pool, query.list.since()?, &query.list).await
+    list::respond::<Since<IndicatorRow>>(&req, &state.pool, query.list.since()?, &query.list).await
 }
 
 /// Get one indicator.

@@ -8,10 +8,10 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use diesel::QueryResult;
 
-use crate::api::http::csv;
 use crate::api::http::language;
 use crate::api::http::list::{self, ListParams, ListQuery, Listing};
 use crate::api::http::pagination::Page;
+use crate::api::http::rows::csv_cells_of;
 use crate::api::http::run_db;
 use crate::auth::Caller;
 use crate::db::AnyConnection;
@@ -124,14 +124,14 @@ impl Listing for States {
         "alpha2",
         "m49",
         "name",
-        "name_en",
-        "name_es",
-        "name_fr",
-        "name_pt",
+        "names.en",
+        "names.es",
+        "names.fr",
+        "names.pt",
         "subregion",
-        "membership_status",
-        "membership_since",
-        "membership_note",
+        "membership.status",
+        "membership.since",
+        "membership.note",
         "updated_at",
     ];
     type Filter = States;
@@ -161,22 +161,8 @@ impl Listing for States {
     fn item((row, lang): Self::Row) -> MemberState {
         MemberState::from_row(row, lang)
     }
-    fn csv_cells((r, lang): &Self::Row) -> Vec<String> {
-        vec![
-            r.code.clone(),
-            r.alpha2.clone(),
-            r.m49.clone(),
-            r.name_in(lang).to_string(),
-            r.name_en.clone(),
-            r.name_es.clone(),
-            r.name_fr.clone(),
-            r.name_pt.clone(),
-            r.subregion.to_string(),
-            r.membership_status.clone(),
-            csv::opt(&r.membership_since),
-            csv::opt(&r.membership_note),
-            r.updated_at.clone(),
-        ]
+    fn csv_cells(row: &Self::Row) -> Vec<String> {
+        csv_cells_of(&Self::item(row.clone()), Self::CSV_HEADERS)
     }
 }
 

@@ -1,16 +1,15 @@
 //! `/api/v1/users`: accounts of people and member-state systems (admin only).
 
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
-use diesel::QueryResult;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::api::http::list::{self, ListParams, ListQuery, Listing, NoFilter};
+use crate::api::http::list::{self, ListParams, ListQuery, NoFilter};
 use crate::api::http::pagination::Page;
 use crate::api::http::precondition::{IdPath, IfMatch};
+use crate::api::http::rows::{conflict_as, KeyedRow, Since};
 use crate::api::http::run_db;
-use crate::api::http::versioned_row::conflict_as;
 use crate::api::http::write::{self, Versioned};
 use crate::auth::{password, Admin, Owner, With};
 use crate::db::AnyConnection;
@@ -182,11 +181,8 @@ fn check_scope(
     }
 }
 
-/// The user list, ordered by username.
-pub struct Users;
-
-impl Listing for Users {
-    const KIND: &'static str = "users";
+impl KeyedRow for UserRow {
+    const CURSOR_KIND: &'static str = "users";
     const CSV_NAME: &'static str = "users.csv";
     const CSV_HEADERS: &'static [&'static str] = &[
         "id",
@@ -198,36 +194,13 @@ impl Listing for Users {
         "created_at",
         "updated_at",
     ];
-    type Filter = Option<String>;
-    type Row = UserRow;
-    type Key = String;
     type Item = User;
 
-    fn fetch(
-        conn: &mut AnyConnection,
-        since: &Option<String>,
-        after: Option<&String>,
-        limit: i64,
-    ) -> QueryResult<Vec<UserRow>> {
-        UserRow::list(conn, after.map(String::as_str), since.as_deref(), limit)
+    fn key(&self) -> String {
+        self.username.clone()
     }
-    fn key(row: &UserRow) -> String {
-        row.username.clone()
-    }
-    fn item(row: UserRow) -> User {
-        User::from(&row)
-    }
-    fn csv_cells(r: &UserRow) -> Vec<String> {
-        vec![
-            r.id.clone(),
-            r.username.clone(),
-            r.role.to_string(),
-            crate::api::http::csv::opt(&r.member_state),
-            r.active.to_string(),
-            r.version.to_string(),
-            r.created_at.clone(),
-            r.updated_at.clone(),
-        ]
+    fn item(&self) -> User {
+        User::from(self)
     }
 }
 
@@ -249,7 +222,7 @@ pub async fn list_users(
     state: web::Data<AppState>,
     query: ListQuery<NoFilter>,
 ) -> ApiResult<HttpResponse> {
-    list::respond::<Users>(&req, &state.pool, query.list.since()?, &query.list).await
+    list::respond::<Since<UserRow>>(&req, &state.pool, query.list.since()?, &query.list).await
 }
 
 /// Create a user. Member-state systems get ordinary `reporter` accounts.

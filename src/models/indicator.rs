@@ -26,31 +26,14 @@ pub struct IndicatorRow {
     pub updated_at: String,
 }
 
+crate::keyset_list!(IndicatorRow, indicators, code);
+
 impl IndicatorRow {
     pub fn all(conn: &mut AnyConnection) -> QueryResult<Vec<Self>> {
         indicators::table
             .order(indicators::code)
             .select(Self::as_select())
             .load(conn)
-    }
-
-    pub fn list(
-        conn: &mut AnyConnection,
-        after: Option<&str>,
-        since: Option<&str>,
-        limit: i64,
-    ) -> QueryResult<Vec<Self>> {
-        let mut q = indicators::table
-            .order(indicators::code)
-            .select(Self::as_select())
-            .into_boxed();
-        if let Some(a) = after {
-            q = q.filter(indicators::code.gt(a.to_string()));
-        }
-        if let Some(since) = since {
-            q = q.filter(indicators::updated_at.ge(since.to_string()));
-        }
-        q.limit(limit).load(conn)
     }
 
     pub fn find(conn: &mut AnyConnection, code: &str) -> QueryResult<Option<Self>> {
@@ -68,16 +51,7 @@ impl IndicatorRow {
             .map(|_| ())
     }
 
-    pub fn update(&self, conn: &mut AnyConnection, expected_version: i32) -> QueryResult<bool> {
-        let n = diesel::update(
-            indicators::table
-                .filter(indicators::code.eq(self.code.clone()))
-                .filter(indicators::version.eq(expected_version)),
-        )
-        .set(self)
-        .execute(conn)?;
-        Ok(n == 1)
-    }
+    crate::versioned_update!(indicators, code);
 
     pub fn dimension_list(&self) -> Vec<String> {
         self.dimensions.get().clone()

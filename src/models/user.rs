@@ -22,6 +22,8 @@ pub struct UserRow {
     pub updated_at: String,
 }
 
+crate::keyset_list!(UserRow, users, username);
+
 impl UserRow {
     /// A new active account (not stored yet).
     pub fn new(
@@ -61,26 +63,6 @@ impl UserRow {
             .optional()
     }
 
-    /// Up to `limit` users ordered by username, after `after` when given.
-    pub fn list(
-        conn: &mut AnyConnection,
-        after: Option<&str>,
-        since: Option<&str>,
-        limit: i64,
-    ) -> QueryResult<Vec<Self>> {
-        let mut q = users::table
-            .select(Self::as_select())
-            .order(users::username)
-            .into_boxed();
-        if let Some(after) = after {
-            q = q.filter(users::username.gt(after.to_string()));
-        }
-        if let Some(since) = since {
-            q = q.filter(users::updated_at.ge(since.to_string()));
-        }
-        q.limit(limit).load(conn)
-    }
-
     pub fn count_active_admins(conn: &mut AnyConnection) -> QueryResult<i64> {
         users::table
             .filter(users::role.eq(Role::Admin))
@@ -96,15 +78,5 @@ impl UserRow {
             .map(|_| ())
     }
 
-    /// Writes the row only if it is still at `expected_version`; false when it was not.
-    pub fn update(&self, conn: &mut AnyConnection, expected_version: i32) -> QueryResult<bool> {
-        let n = diesel::update(
-            users::table
-                .filter(users::id.eq(self.id.clone()))
-                .filter(users::version.eq(expected_version)),
-        )
-        .set(self)
-        .execute(conn)?;
-        Ok(n == 1)
-    }
+    crate::versioned_update!(users, id);
 }

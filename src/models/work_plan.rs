@@ -47,37 +47,10 @@ pub struct MandateRow {
     pub text: String,
 }
 
-impl WorkPlanRow {
-    pub fn list(
-        conn: &mut AnyConnection,
-        after: Option<&str>,
-        since: Option<&str>,
-        limit: i64,
-    ) -> QueryResult<Vec<Self>> {
-        let mut q = work_plans::table
-            .select(Self::as_select())
-            .order(work_plans::code)
-            .into_boxed();
-        if let Some(after) = after {
-            q = q.filter(work_plans::code.gt(after.to_string()));
-        }
-        if let Some(since) = since {
-            q = q.filter(work_plans::updated_at.ge(since.to_string()));
-        }
-        q.limit(limit).load(conn)
-    }
+crate::keyset_list!(WorkPlanRow, work_plans, code);
 
-    /// Writes the plan's own fields if it is still at `expected_version`.
-    pub fn update(&self, conn: &mut AnyConnection, expected_version: i32) -> QueryResult<bool> {
-        let n = diesel::update(
-            work_plans::table
-                .filter(work_plans::code.eq(self.code.clone()))
-                .filter(work_plans::version.eq(expected_version)),
-        )
-        .set(self)
-        .execute(conn)?;
-        Ok(n == 1)
-    }
+impl WorkPlanRow {
+    crate::versioned_update!(work_plans, code);
 
     pub fn find(conn: &mut AnyConnection, code: &str) -> QueryResult<Option<Self>> {
         work_plans::table

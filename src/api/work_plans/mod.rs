@@ -6,7 +6,7 @@ mod wire;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-pub use record::{Guidelines, Mandates, PlanPart, WorkPlanRecord, WorkPlans};
+pub use record::{Guidelines, Mandates, PlanPart, WorkPlanRecord};
 pub use wire::{
     Guideline, GuidelineListParams, Mandate, NewGuideline, NewMandate, NewWorkPlan, Section,
     WorkPlan, WorkPlanSummary,
@@ -16,11 +16,12 @@ use crate::api::http::extract::bounded;
 use crate::api::http::idempotency::IdempotencyKey;
 use crate::api::http::list::{self, ListParams, ListQuery, Listing, NoFilter};
 use crate::api::http::pagination::Page;
+use crate::api::http::rows::Since;
 use crate::api::http::run_db;
 use crate::api::http::write::{self, Versioned};
 use crate::auth::{Admin, Caller, With};
 use crate::error::{ApiError, ApiResult};
-use crate::models::work_plan::GuidelineRow;
+use crate::models::work_plan::{GuidelineRow, WorkPlanRow};
 use crate::state::AppState;
 
 /// A whole work plan (all guidelines and mandates) comes in one request.
@@ -98,7 +99,7 @@ pub async fn list_work_plans(
     state: web::Data<AppState>,
     query: ListQuery<NoFilter>,
 ) -> ApiResult<HttpResponse> {
-    list::respond::<WorkPlans>(&req, &state.pool, query.list.since()?, &query.list).await
+    list::respond::<Since<WorkPlanRow>>(&req, &state.pool, query.list.since()?, &query.list).await
 }
 
 /// Get a work plan with its aims, principles and sections.

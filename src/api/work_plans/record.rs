@@ -9,7 +9,7 @@ use diesel::QueryResult;
 
 use super::wire::{Guideline, Mandate, NewWorkPlan, Section, WorkPlan, WorkPlanSummary};
 use crate::api::http::list::Listing;
-use crate::api::http::versioned_row::conflict_as;
+use crate::api::http::rows::{conflict_as, csv_cells_of, KeyedRow};
 use crate::api::http::write::Versioned;
 use crate::auth::Owner;
 use crate::db::text_enum::JsonText;
@@ -320,11 +320,8 @@ pub fn exists(code: &str) -> ApiError {
     ApiError::conflict(format!("A work plan with code {code} exists."))
 }
 
-/// The work plans, ordered by code; the filter is `updated_since`.
-pub struct WorkPlans;
-
-impl Listing for WorkPlans {
-    const KIND: &'static str = "work_plans";
+impl KeyedRow for WorkPlanRow {
+    const CURSOR_KIND: &'static str = "work_plans";
     const CSV_NAME: &'static str = "work-plans.csv";
     const CSV_HEADERS: &'static [&'static str] = &[
         "code",
@@ -334,34 +331,13 @@ impl Listing for WorkPlans {
         "version",
         "updated_at",
     ];
-    type Filter = Option<String>;
-    type Row = WorkPlanRow;
-    type Key = String;
     type Item = WorkPlanSummary;
 
-    fn fetch(
-        conn: &mut AnyConnection,
-        since: &Option<String>,
-        after: Option<&String>,
-        limit: i64,
-    ) -> QueryResult<Vec<WorkPlanRow>> {
-        WorkPlanRow::list(conn, after.map(String::as_str), since.as_deref(), limit)
+    fn key(&self) -> String {
+        self.code.clone()
     }
-    fn key(row: &WorkPlanRow) -> String {
-        row.code.clone()
-    }
-    fn item(row: WorkPlanRow) -> WorkPlanSummary {
-        WorkPlanSummary::from(&row)
-    }
-    fn csv_cells(r: &WorkPlanRow) -> Vec<String> {
-        vec![
-            r.code.clone(),
-            r.title.clone(),
-            r.period_start.clone(),
-            r.period_end.clone(),
-            r.version.to_string(),
-            r.updated_at.clone(),
-        ]
+    fn item(&self) -> WorkPlanSummary {
+        WorkPlanSummary::from(self)
     }
 }
 
@@ -408,13 +384,8 @@ impl Listing for Guidelines {
     fn item(row: GuidelineRow) -> Guideline {
         Guideline::from(row)
     }
-    fn csv_cells(r: &GuidelineRow) -> Vec<String> {
-        vec![
-            r.work_plan.clone(),
-            r.number.to_string(),
-            r.section.clone(),
-            r.text.clone(),
-        ]
+    fn csv_cells(row: &GuidelineRow) -> Vec<String> {
+        csv_cells_of(&Self::item(row.clone()), Self::CSV_HEADERS)
     }
 }
 
@@ -447,7 +418,7 @@ impl Listing for Mandates {
     fn item(row: MandateRow) -> Mandate {
         Mandate::from(row)
     }
-    fn csv_cells(r: &MandateRow) -> Vec<String> {
-        vec![r.work_plan.clone(), r.number.to_string(), r.text.clone()]
+    fn csv_cells(row: &MandateRow) -> Vec<String> {
+        csv_cells_of(&Self::item(row.clone()), Self::CSV_HEADERS)
     }
 }
