@@ -68,27 +68,16 @@ pub async fn change_password(
     let user: UserRow = run_db(&state.pool, move |conn| write::load(conn, &id)).await?;
     let current_hash = user.password_hash.clone();
     let current = body.current_password;
-    let (ok, new_hash) = web::block(move || {
-        let ok = password::verify(&current_hash, &current);
-        let new_hash = if ok {
-            Some(password::hash(new_pw.expose()))
-        } else {
-            None
-        };
-        (ok, new_hash)
+    let new_hash = web::block(move || {
+        password::verify(&current_hash, &current).then(|| password::hash(new_pw.expose()))
     })
-    .await?;
-    if !ok {
-        return Err(ApiError::invalid(
-            "/current_password",
-            "is not your current password",
-        ));
-    }
-    let new_hash = new_hash.transpose().map_err(ApiError::internal)?;
+    .await?
+    .ok_or_else(|| ApiError::invalid("/current_password", "is not your current password"))?
+    .map_err(ApiError::internal)?;
     let updated = run_db(&state.pool, move |conn| {
         write_transaction(conn, |conn| {
             let mut after = user.clone();
-            after.password_hash = new_hash.unwrap_or_default();
+            after.password_hash = new_hash;
             after.token_version += 1;
             after.stamp(user.version + 1, &Timestamp::now().to_db());
             if !after.store(conn, user.version)? {

@@ -37,6 +37,15 @@ fn text_ok(errors: &mut Vec<FieldError>, field: String, value: &str, max: usize)
     }
 }
 
+/// A guideline or mandate number: 1 to 10000, not repeated.
+fn number_ok(errors: &mut Vec<FieldError>, seen: &mut HashSet<i32>, field: String, n: i32) {
+    if !(1..=10000).contains(&n) {
+        errors.push(FieldError::new(field, "must be between 1 and 10000"));
+    } else if !seen.insert(n) {
+        errors.push(FieldError::new(field, "is repeated"));
+    }
+}
+
 /// A date written exactly `YYYY-MM-DD` (chrono alone also takes `2021-1-1`, ` 2021-01-01`, `+2021-01-01`).
 fn strict_date(raw: &str) -> Result<NaiveDate, ()> {
     NaiveDate::parse_from_str(raw, "%Y-%m-%d")
@@ -132,17 +141,12 @@ impl NewWorkPlan {
         }
         let mut numbers = HashSet::new();
         for (i, g) in self.guidelines.iter().enumerate() {
-            if !(1..=10000).contains(&g.number) {
-                e.push(FieldError::new(
-                    format!("/guidelines/{i}/number"),
-                    "must be between 1 and 10000",
-                ));
-            } else if !numbers.insert(g.number) {
-                e.push(FieldError::new(
-                    format!("/guidelines/{i}/number"),
-                    "is repeated",
-                ));
-            }
+            number_ok(
+                &mut e,
+                &mut numbers,
+                format!("/guidelines/{i}/number"),
+                g.number,
+            );
             if !keys.contains(g.section.as_str()) {
                 e.push(FieldError::new(
                     format!("/guidelines/{i}/section"),
@@ -153,17 +157,12 @@ impl NewWorkPlan {
         }
         let mut numbers = HashSet::new();
         for (i, m) in self.mandates.iter().enumerate() {
-            if !(1..=10000).contains(&m.number) {
-                e.push(FieldError::new(
-                    format!("/mandates/{i}/number"),
-                    "must be between 1 and 10000",
-                ));
-            } else if !numbers.insert(m.number) {
-                e.push(FieldError::new(
-                    format!("/mandates/{i}/number"),
-                    "is repeated",
-                ));
-            }
+            number_ok(
+                &mut e,
+                &mut numbers,
+                format!("/mandates/{i}/number"),
+                m.number,
+            );
             text_ok(&mut e, format!("/mandates/{i}/text"), &m.text, 10000);
         }
         if e.is_empty() {
