@@ -125,7 +125,7 @@ fn create_user(
     member_state: Option<String>,
 ) -> Result<(), String> {
     let username = Username::parse(username).map_err(|e| format!("--username {e}"))?;
-    let role = Role::from_db(role).ok_or("--role must be admin, reporter or viewer")?;
+    let role = Role::parse(role).ok_or("--role must be admin, reporter or viewer")?;
     if let Some(code) = &member_state {
         MemberStateCode::parse(code).map_err(|e| format!("--member-state {e}"))?;
     }
@@ -163,14 +163,9 @@ fn create_user(
                 ));
             }
         }
-        UserRow::create(
-            conn,
-            Actor::system("cli"),
-            username.as_str(),
-            hash,
-            role,
-            member_state.clone(),
-        )
+        let row = UserRow::new(username.as_str(), hash.clone(), role, member_state.clone());
+        crate::api::users::insert_account(conn, Actor::system("cli"), &row)?;
+        Ok(row)
     })
     .map_err(|e| e.to_string())?;
     println!("created {} {} ({})", row.role, row.username, row.id);

@@ -19,9 +19,8 @@ use crate::models::member_state::MemberStateRow;
 use crate::timestamp::Timestamp;
 
 mod raw_row;
-mod value_type;
+pub use crate::domain::ValueType;
 pub use raw_row::{RawDisaggregation, RawRow, FIELDS};
-pub use value_type::ValueType;
 
 /// Most values accepted in one batch.
 pub const MAX_VALUES: usize = 10_000;
@@ -46,12 +45,7 @@ impl Catalog {
     pub fn load(conn: &mut AnyConnection) -> Result<Self, ApiError> {
         let mut indicators = HashMap::new();
         for r in IndicatorRow::all(conn)? {
-            let (Some(value_type), Some(periodicity)) = (
-                ValueType::from_db(&r.value_type),
-                Periodicity::from_db(&r.periodicity),
-            ) else {
-                continue;
-            };
+            let (value_type, periodicity) = (r.value_type, r.periodicity);
             let dimensions = r.dimension_list().into_iter().collect();
             indicators.insert(
                 r.code.clone(),

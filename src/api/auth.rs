@@ -8,7 +8,6 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::api::http::extract::JsonBody;
 use crate::api::http::run_db;
 use crate::auth::password;
-use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::models::user::UserRow;
 use crate::state::AppState;
@@ -46,7 +45,7 @@ impl TokenResponse {
             .tokens
             .issue(
                 &user.id,
-                &user.role,
+                user.role.as_str(),
                 user.member_state.as_deref(),
                 user.token_version,
             )

@@ -10,7 +10,6 @@ use crate::api::http::extract::QueryParams;
 use crate::api::http::pagination::{Page, PageParams};
 use crate::api::http::run_db;
 use crate::auth::Caller;
-use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::models::audit_event::AuditEventRow;
 use crate::state::AppState;

@@ -6,28 +6,30 @@
 
 use std::collections::HashSet;
 
-use actix_web::http::header;
 use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
+use diesel::QueryResult;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::api::http::extract::{JsonBody, QueryParams};
-use crate::api::http::list::ListParams;
+pub use crate::domain::{GuidelineRef, Periodicity, ValueType};
+
+use crate::api::http::idempotency::IdempotencyKey;
+use crate::api::http::list::{self, ListParams, ListQuery, Listing, NoFilter};
 use crate::api::http::pagination::Page;
+use crate::api::http::precondition::IfMatch;
+use crate::api::http::rows::{conflict_as, csv_cells_of, KeyedRow, Since};
 use crate::api::http::run_db;
-use crate::api::{check_if_match, etag, if_match};
-use crate::auth::Caller;
-use crate::db::{self, pool::write_transaction, AnyConnection};
+use crate::api::http::write::{self, Versioned};
+use crate::auth::{Admin, Caller, Owner, With};
+use crate::db::text_enum::JsonText;
+use crate::db::AnyConnection;
 use crate::domain::contact;
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::models::audit_event::{Actor, AuditEventRow};
 use crate::models::indicator::{code_lists, dimension_rows, IndicatorRow};
 use crate::models::work_plan::GuidelineRow;
 use crate::state::AppState;
 use crate::timestamp::Timestamp;
-
-const KIND: &str = "indicator";
 
 pub fn configure_dimensions(cfg: &mut ServiceConfig) {
     cfg.service(list_dimensions);
@@ -57,71 +59,60 @@ pub async fn list_dimensions(
     req: HttpRequest,
     _caller: Caller,
     state: web::Data<AppState>,
-    query: QueryParams<ListParams>,
+    query: ListQuery<NoFilter>,
 ) -> ApiResult<HttpResponse> {
-    let page = query.0.page();
-    let limit = page.limit()?;
-    let after: Option<i32> = page.after("dimensions")?;
-    let since = query.0.since()?;
-    let (rows, mut lists) = run_db(&state.pool, |conn| {
-        Ok((dimension_rows(conn)?, code_lists(conn)?))
-    })
-    .await?;
-    // A handful of seeded rows: filtered here rather than in SQL.
-    let rows: Vec<_> = rows
-        .into_iter()
-        .filter(|(_, position, _)| after.is_none_or(|a| *position > a))
-        .filter(|(_, _, stamp)| since.as_ref().is_none_or(|s| stamp >= s))
-        .collect();
-    Ok(Page::from_rows(
-        rows,
-        limit,
-        "dimensions",
-        |(_, position, _)| *position,
-        |(code, _, stamp)| Dimension {
-            codes: lists
-                .iter_mut()
-                .find(|(d, _)| d == &code)
-                .map(|(_, codes)| std::mem::take(codes))
-                .unwrap_or_default(),
+    list::respond::<Dimensions>(&req, &state.pool, query.list.since()?, &query.list).await
+}
+
+/// The dimensions in their reporting order; the filter is `updated_since`.
+pub struct Dimensions;
+
+impl Listing for Dimensions {
+    const KIND: &'static str = "dimensions";
+    const CSV_NAME: &'static str = "dimensions.csv";
+    const CSV_HEADERS: &'static [&'static str] = &["code", "codes", "updated_at"];
+    type Filter = Option<String>;
+    /// Code, position, updated_at and codes.
+    type Row = (String, i32, String, Vec<String>);
+    type Key = i32;
+    type Item = Dimension;
+
+    fn fetch(
+        conn: &mut AnyConnection,
+        since: &Option<String>,
+        after: Option<&i32>,
+        limit: i64,
+    ) -> QueryResult<Vec<Self::Row>> {
+        let mut lists = code_lists(conn)?;
+        // A handful of seeded rows: filtered here rather than in SQL.
+        Ok(dimension_rows(conn)?
+            .into_iter()
+            .filter(|(_, position, _)| after.is_none_or(|a| position > a))
+            .filter(|(_, _, stamp)| since.as_ref().is_none_or(|s| stamp >= s))
+            .take(usize::try_from(limit).unwrap_or(usize::MAX))
+            .map(|(code, position, stamp)| {
+                let codes = lists
+                    .iter_mut()
+                    .find(|(d, _)| d == &code)
+                    .map(|(_, codes)| std::mem::take(codes))
+                    .unwrap_or_default();
+                (code, position, stamp, codes)
+            })
+            .collect())
+    }
+    fn key(row: &Self::Row) -> i32 {
+        row.1
+    }
+    fn item((code, _, stamp, codes): Self::Row) -> Dimension {
+        Dimension {
             code,
+            codes,
             updated_at: Timestamp::from_db(&stamp),
-        },
-    )
-    .respond(&req))
-}
-
-/// What kind of value an indicator takes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ValueType {
-    /// Non-negative integer.
-    Count,
-    Number,
-    /// 0 to 100.
-    Percent,
-    Boolean,
-    /// Up to 2000 characters.
-    Text,
-}
-
-/// How often values are reported (the period form: `2019`, `2019-Q1`, `2019-03`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Periodicity {
-    Annual,
-    Quarterly,
-    Monthly,
-}
-
-/// A guideline of a work plan.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct GuidelineRef {
-    #[schema(example = "WP2", max_length = 16)]
-    pub work_plan: String,
-    #[schema(example = 45, minimum = 1)]
-    pub number: i32,
+        }
+    }
+    fn csv_cells(row: &Self::Row) -> Vec<String> {
+        csv_cells_of(&Self::item(row.clone()), Self::CSV_HEADERS)
+    }
 }
 
 /// An indicator of the catalog.
@@ -155,18 +146,68 @@ impl From<&IndicatorRow> for Indicator {
             code: r.code.clone(),
             name: r.name.clone(),
             description: r.description.clone(),
-            value_type: serde_json::from_value(serde_json::Value::String(r.value_type.clone()))
-                .unwrap_or(ValueType::Number),
+            value_type: r.value_type,
             unit: r.unit.clone(),
-            periodicity: serde_json::from_value(serde_json::Value::String(r.periodicity.clone()))
-                .unwrap_or(Periodicity::Annual),
+            periodicity: r.periodicity,
             dimensions: r.dimension_list(),
-            guidelines: serde_json::from_str(&r.guidelines).unwrap_or_default(),
-            references: serde_json::from_str(&r.reference_list).unwrap_or_default(),
+            guidelines: r.guidelines.get().clone(),
+            references: r.reference_list.get().clone(),
             version: r.version,
             created_at: Timestamp::from_db(&r.created_at),
             updated_at: Timestamp::from_db(&r.updated_at),
         }
+    }
+}
+
+impl Versioned for IndicatorRow {
+    const KIND: &'static str = "indicator";
+    const NOUN: &'static str = "indicator";
+    type View = Indicator;
+
+    crate::versioned_row!(code);
+
+    fn owner(&self) -> Owner<'_> {
+        Owner::Secretariat
+    }
+    fn view(&self) -> Indicator {
+        Indicator::from(self)
+    }
+    fn location(&self) -> String {
+        format!("/api/v1/indicators/{}", self.code)
+    }
+    fn write_error(&self, e: diesel::result::Error) -> ApiError {
+        conflict_as(e, || exists(&self.code))
+    }
+}
+
+fn exists(code: &str) -> ApiError {
+    ApiError::conflict(format!("Indicator {code} exists; change it with PUT."))
+}
+
+impl KeyedRow for IndicatorRow {
+    const CURSOR_KIND: &'static str = "indicator";
+    const CSV_NAME: &'static str = "indicators.csv";
+    const CSV_HEADERS: &'static [&'static str] = &[
+        "code",
+        "name",
+        "description",
+        "value_type",
+        "unit",
+        "periodicity",
+        "dimensions",
+        "guidelines",
+        "references",
+        "version",
+        "created_at",
+        "updated_at",
+    ];
+    type Item = Indicator;
+
+    fn key(&self) -> String {
+        self.code.clone()
+    }
+    fn item(&self) -> Indicator {
+        Indicator::from(self)
     }
 }
 
@@ -177,29 +218,9 @@ pub async fn list_indicators(
     req: HttpRequest,
     _caller: Caller,
     state: web::Data<AppState>,
-    query: QueryParams<ListParams>,
+    query: ListQuery<NoFilter>,
 ) -> ApiResult<HttpResponse> {
-    let page = query.0.page();
-    let limit = page.limit()?;
-    let after: Option<String> = page.after(KIND)?;
-    let since = query.0.since()?;
-    let rows = run_db(&state.pool, move |conn| {
-        Ok(IndicatorRow::list(
-            conn,
-            after.as_deref(),
-            since.as_deref(),
-            limit + 1,
-        )?)
-    })
-    .await?;
-    Ok(Page::from_rows(
-        rows,
-        limit,
-        KIND,
-        |r| r.code.clone(),
-        |r| Indicator::from(&r),
-    )
-    .respond(&req))
+    list::respond::<Since<IndicatorRow>>(&req, &state.pool, query.list.since()?, &query.list).await
 }
 
 /// Get one indicator.
@@ -208,7 +229,6 @@ pub async fn list_indicators(
     params(("code" = String, Path, description = "Indicator code", example = "VICTIMS_DETECTED", max_length = 64)),
     responses(
         (status = 200, description = "The indicator", body = Indicator, headers(("ETag" = String, description = "Version"))),
-        (status = 404, response = crate::api::problems::NotFound),
     )
 )]
 #[get("/{code}")]
@@ -218,18 +238,12 @@ pub async fn get_indicator(
     code: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let code = code.into_inner();
-    let row = run_db(&state.pool, move |conn| {
-        IndicatorRow::find(conn, &code)?
-            .ok_or_else(|| ApiError::not_found(format!("No indicator {code}.")))
-    })
-    .await?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, etag(KIND, &row.code, row.version)))
-        .json(Indicator::from(&row)))
+    let row: IndicatorRow = run_db(&state.pool, move |conn| write::load(conn, &code)).await?;
+    Ok(write::respond(&row))
 }
 
 /// An indicator as written by an administrator.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IndicatorInput {
     /// Upper-case letters, digits and `_` (ignored by PUT, which takes it from the path).
@@ -327,137 +341,104 @@ fn build(conn: &mut AnyConnection, code: &str, input: &IndicatorInput) -> ApiRes
         code: code.to_string(),
         name: input.name.clone(),
         description: input.description.clone(),
-        value_type: snake(&input.value_type),
+        value_type: input.value_type,
         unit: input.unit.clone(),
-        periodicity: snake(&input.periodicity),
-        dimensions: serde_json::to_string(&dims).unwrap_or_else(|_| "[]".into()),
-        guidelines: serde_json::to_string(&input.guidelines).unwrap_or_else(|_| "[]".into()),
-        reference_list: serde_json::to_string(&input.references).unwrap_or_else(|_| "[]".into()),
+        periodicity: input.periodicity,
+        dimensions: JsonText::new(dims),
+        guidelines: JsonText::new(input.guidelines.clone()),
+        reference_list: JsonText::new(input.references.clone()),
         version: 1,
         created_at: now.clone(),
         updated_at: now,
     })
 }
 
-/// The snake_case name of a unit enum variant.
-fn snake<T: Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
-
 /// Add an indicator to the catalog (admin).
 #[utoipa::path(
     tag = "indicators",
+    params(IdempotencyKey),
     request_body(content = IndicatorInput, example = json!({"code": "PROSECUTIONS_COMPLETED", "name": "Prosecutions completed",
         "description": "Trafficking prosecutions concluded during the period.", "value_type": "count", "unit": "cases",
         "periodicity": "annual", "dimensions": ["form_of_exploitation"], "guidelines": [{"work_plan": "WP2", "number": 35}], "references": []})),
     responses(
         (status = 201, description = "Created", body = Indicator, headers(("Location" = String, description = "URL"))),
-        (status = 403, response = crate::api::problems::Forbidden),
         (status = 409, response = crate::api::problems::Conflict),
     )
 )]
 #[post("")]
 pub async fn create_indicator(
-    caller: Caller,
+    req: HttpRequest,
     state: web::Data<AppState>,
-    body: JsonBody<IndicatorInput>,
+    body: With<Admin, IndicatorInput>,
 ) -> ApiResult<HttpResponse> {
-    caller.require_admin()?;
-    let input = body.0;
-    let row = run_db(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
+    let With(admin, input) = body;
+    let fingerprint = input.clone();
+    write::create(
+        &req,
+        &state.pool,
+        (*admin).clone(),
+        &fingerprint,
+        move |conn, _| {
             let code = input
                 .code
                 .clone()
                 .ok_or_else(|| ApiError::invalid("/code", "is required"))?;
             let row = build(conn, &code, &input)?;
             if IndicatorRow::find(conn, &code)?.is_some() {
-                return Err(ApiError::conflict(format!(
-                    "Indicator {code} exists; change it with PUT."
-                )));
+                return Err(exists(&code));
             }
-            row.insert(conn)?;
-            AuditEventRow::record(
-                conn,
-                caller.actor(),
-                "create",
-                KIND,
-                &row.code,
-                None::<&()>,
-                Some(&Indicator::from(&row)),
-            )?;
             Ok(row)
-        })
-    })
-    .await?;
-    Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/indicators/{}", row.code)))
-        .insert_header((header::ETAG, etag(KIND, &row.code, row.version)))
-        .json(Indicator::from(&row)))
+        },
+    )
+    .await
 }
 
 /// Change an indicator (admin). Its value type and periodicity, and the dimensions it had, cannot
 /// change once values are reported for it (409). Honours `If-Match`.
 #[utoipa::path(
     tag = "indicators",
-    params(("code" = String, Path, description = "Indicator code", example = "VICTIMS_DETECTED", max_length = 64),
-        ("If-Match" = Option<String>, Header, description = "ETag from a previous read; 412 when stale")),
+    params(("code" = String, Path, description = "Indicator code", example = "VICTIMS_DETECTED", max_length = 64), IfMatch),
     request_body = IndicatorInput,
     responses(
         (status = 200, description = "Updated", body = Indicator, headers(("ETag" = String, description = "Version"))),
-        (status = 403, response = crate::api::problems::Forbidden),
-        (status = 404, response = crate::api::problems::NotFound),
         (status = 409, response = crate::api::problems::Conflict),
-        (status = 412, response = crate::api::problems::PreconditionFailed),
     )
 )]
 #[put("/{code}")]
 pub async fn replace_indicator(
-    req: HttpRequest,
-    caller: Caller,
     state: web::Data<AppState>,
     code: web::Path<String>,
-    body: JsonBody<IndicatorInput>,
+    precondition: IfMatch,
+    body: With<Admin, IndicatorInput>,
 ) -> ApiResult<HttpResponse> {
-    caller.require_admin()?;
+    let With(admin, input) = body;
     let code = code.into_inner();
-    let input = body.0;
-    let if_match = if_match(&req)?;
-    let row = run_db(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            let before = IndicatorRow::find(conn, &code)?.ok_or_else(|| ApiError::not_found(format!("No indicator {code}.")))?;
-            check_if_match(if_match.as_deref(), &etag(KIND, &before.code, before.version))?;
+    let row = write::change(
+        &state.pool,
+        (*admin).clone(),
+        code.clone(),
+        precondition,
+        "update",
+        move |conn, _, before: &IndicatorRow| {
             let mut after = build(conn, &code, &input)?;
-            after.version = before.version;
             after.created_at = before.created_at.clone();
-            after.updated_at = before.updated_at.clone();
-            if after == before {
-                return Ok(before);
-            }
             let shape_changed = after.value_type != before.value_type
                 || after.periodicity != before.periodicity
-                || before.dimension_list().iter().any(|d| !after.dimension_list().contains(d));
+                || before
+                    .dimensions
+                    .get()
+                    .iter()
+                    .any(|d| !after.dimensions.get().contains(d));
             if shape_changed && has_values(conn, &code)? {
                 return Err(ApiError::conflict(
                     "Values are reported for this indicator: its value type, periodicity and dimensions cannot be narrowed. Create a new indicator instead.",
                 ));
             }
-            after.version = before.version + 1;
-            after.updated_at = Timestamp::now().to_db();
-            if !after.update(conn, before.version)? {
-                return Err(ApiError::precondition_failed("The indicator changed concurrently; reload it and retry."));
-            }
-            AuditEventRow::record(conn, caller.actor(), "update", KIND, &after.code, Some(&Indicator::from(&before)), Some(&Indicator::from(&after)))?;
             Ok(after)
-        })
-    })
+        },
+    )
     .await?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, etag(KIND, &row.code, row.version)))
-        .json(Indicator::from(&row)))
+    Ok(write::respond(&row))
 }
 
 fn has_values(conn: &mut AnyConnection, code: &str) -> ApiResult<bool> {

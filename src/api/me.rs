@@ -8,13 +8,14 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::api::auth::TokenResponse;
 use crate::api::http::extract::JsonBody;
 use crate::api::http::run_db;
+use crate::api::http::write::{self, Versioned};
 use crate::api::users::User;
 use crate::auth::{password, Caller};
-use crate::db::{self, pool::write_transaction};
+use crate::db::pool::write_transaction;
 use crate::domain::Password;
 use crate::error::{ApiError, ApiResult};
-use crate::models::audit_event::{Actor, AuditEventRow};
-use crate::models::user::{UserChanges, UserRow};
+use crate::models::audit_event::AuditEventRow;
+use crate::models::user::UserRow;
 use crate::state::AppState;
 use crate::timestamp::Timestamp;
 
@@ -27,11 +28,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[get("")]
 pub async fn get_me(caller: Caller, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let id = caller.user_id.clone();
-    let row = run_db(&state.pool, move |conn| {
-        UserRow::find(conn, &id)?.ok_or_else(|| ApiError::not_found("No such user."))
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(User::from(row)))
+    let row: UserRow = run_db(&state.pool, move |conn| write::load(conn, &id)).await?;
+    Ok(HttpResponse::Ok().json(row.view()))
 }
 
 /// A password change.
@@ -67,55 +65,34 @@ pub async fn change_password(
         ));
     }
     let id = caller.user_id.clone();
-    let user = run_db(&state.pool, move |conn| {
-        UserRow::find(conn, &id)?.ok_or_else(|| ApiError::not_found("No such user."))
-    })
-    .await?;
+    let user: UserRow = run_db(&state.pool, move |conn| write::load(conn, &id)).await?;
     let current_hash = user.password_hash.clone();
     let current = body.current_password;
-    let (ok, new_hash) = web::block(move || {
-        let ok = password::verify(&current_hash, &current);
-        let new_hash = if ok {
-            Some(password::hash(new_pw.expose()))
-        } else {
-            None
-        };
-        (ok, new_hash)
+    let new_hash = web::block(move || {
+        password::verify(&current_hash, &current).then(|| password::hash(new_pw.expose()))
     })
-    .await?;
-    if !ok {
-        return Err(ApiError::invalid(
-            "/current_password",
-            "is not your current password",
-        ));
-    }
-    let new_hash = new_hash.transpose().map_err(ApiError::internal)?;
+    .await?
+    .ok_or_else(|| ApiError::invalid("/current_password", "is not your current password"))?
+    .map_err(ApiError::internal)?;
     let updated = run_db(&state.pool, move |conn| {
         write_transaction(conn, |conn| {
-            let changes = UserChanges {
-                password_hash: new_hash,
-                token_version: Some(user.token_version + 1),
-                version: Some(user.version + 1),
-                updated_at: Some(Timestamp::now().to_db()),
-                ..Default::default()
-            };
-            if !UserRow::update(conn, &user.id, user.version, &changes)? {
+            let mut after = user.clone();
+            after.password_hash = new_hash;
+            after.token_version += 1;
+            after.stamp(user.version + 1, &Timestamp::now().to_db());
+            if !after.store(conn, user.version)? {
                 return Err(ApiError::conflict(
                     "Your account changed concurrently; retry.",
                 ));
             }
-            let after = UserRow::find(conn, &user.id)?
-                .ok_or_else(|| ApiError::internal("user vanished"))?;
-            let mut view = after.audit_view();
-            view["password_changed"] = serde_json::Value::Bool(true);
             AuditEventRow::record(
                 conn,
                 caller.actor(),
                 "change_password",
-                "user",
+                UserRow::KIND,
                 &after.id,
-                Some(&user.audit_view()),
-                Some(&view),
+                Some(&user.view()),
+                Some(&after.view()),
             )?;
             Ok(after)
         })

@@ -6,14 +6,17 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::api::http::extract::QueryParams;
+use diesel::QueryResult;
+
 use crate::api::http::language;
-use crate::api::http::list::{ListParams, ListQuery};
+use crate::api::http::list::{self, ListParams, ListQuery, Listing};
 use crate::api::http::pagination::Page;
+use crate::api::http::rows::csv_cells_of;
 use crate::api::http::run_db;
 use crate::auth::Caller;
-use crate::db;
+use crate::db::AnyConnection;
 use crate::domain::MemberStateCode;
+pub use crate::domain::Subregion;
 use crate::error::{ApiError, ApiResult};
 use crate::models::member_state::MemberStateRow;
 use crate::state::AppState;
@@ -23,27 +26,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_member_states).service(get_member_state);
     // Commitments are addressed by their natural key under the member state.
     crate::api::commitments::configure_by_member_state(cfg);
-}
-
-/// UN M49 subregion.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Subregion {
-    NorthAmerica,
-    CentralAmerica,
-    Caribbean,
-    SouthAmerica,
-}
-
-impl Subregion {
-    fn as_str(self) -> &'static str {
-        match self {
-            Subregion::NorthAmerica => "north_america",
-            Subregion::CentralAmerica => "central_america",
-            Subregion::Caribbean => "caribbean",
-            Subregion::SouthAmerica => "south_america",
-        }
-    }
 }
 
 /// Names in the four official OAS languages.
@@ -95,13 +77,7 @@ pub struct MemberState {
 }
 
 impl MemberState {
-    fn from_row(r: MemberStateRow, lang: &str) -> Self {
-        let subregion = match r.subregion.as_str() {
-            "north_america" => Subregion::NorthAmerica,
-            "central_america" => Subregion::CentralAmerica,
-            "caribbean" => Subregion::Caribbean,
-            _ => Subregion::SouthAmerica,
-        };
+    fn from_row(r: MemberStateRow, lang: &'static str) -> Self {
         MemberState {
             name: r.name_in(lang).to_string(),
             code: r.code,
@@ -113,7 +89,7 @@ impl MemberState {
                 fr: r.name_fr,
                 pt: r.name_pt,
             },
-            subregion,
+            subregion: r.subregion,
             membership: Membership {
                 status: r.membership_status,
                 since: r.membership_since,
@@ -133,6 +109,63 @@ pub struct MemberStateListParams {
     pub subregion: Option<Subregion>,
 }
 
+/// The member-state list, ordered by code, with names in `lang`.
+pub struct States {
+    subregion: Option<Subregion>,
+    since: Option<String>,
+    lang: &'static str,
+}
+
+impl Listing for States {
+    const KIND: &'static str = "member_states";
+    const CSV_NAME: &'static str = "member-states.csv";
+    const CSV_HEADERS: &'static [&'static str] = &[
+        "code",
+        "alpha2",
+        "m49",
+        "name",
+        "names.en",
+        "names.es",
+        "names.fr",
+        "names.pt",
+        "subregion",
+        "membership.status",
+        "membership.since",
+        "membership.note",
+        "updated_at",
+    ];
+    type Filter = States;
+    type Row = (MemberStateRow, &'static str);
+    type Key = String;
+    type Item = MemberState;
+
+    fn fetch(
+        conn: &mut AnyConnection,
+        f: &States,
+        after: Option<&String>,
+        limit: i64,
+    ) -> QueryResult<Vec<Self::Row>> {
+        // 35 rows: filter after the keyset read rather than growing the query.
+        let mut rows = MemberStateRow::list(conn, after.map(String::as_str), 1000)?;
+        rows.retain(|r| f.subregion.is_none_or(|s| r.subregion == s));
+        rows.retain(|r| f.since.as_ref().is_none_or(|since| &r.updated_at >= since));
+        Ok(rows
+            .into_iter()
+            .take(usize::try_from(limit).unwrap_or(usize::MAX))
+            .map(|r| (r, f.lang))
+            .collect())
+    }
+    fn key((row, _): &Self::Row) -> String {
+        row.code.clone()
+    }
+    fn item((row, lang): Self::Row) -> MemberState {
+        MemberState::from_row(row, lang)
+    }
+    fn csv_cells(row: &Self::Row) -> Vec<String> {
+        csv_cells_of(&Self::item(row.clone()), Self::CSV_HEADERS)
+    }
+}
+
 /// List member states, ordered by code. Names follow `Accept-Language` (en, es, fr, pt).
 #[utoipa::path(
     tag = "member-states",
@@ -147,33 +180,13 @@ pub async fn list_member_states(
     state: web::Data<AppState>,
     query: ListQuery<MemberStateListParams>,
 ) -> ApiResult<HttpResponse> {
-    let page = query.list.page();
-    let limit = page.limit()?;
-    let after: Option<String> = page.after("member_states")?;
-    let subregion = query.filter.subregion;
-    let since = query.list.since()?;
     let lang = language::negotiate(&req);
-    let rows = run_db(&state.pool, move |conn| {
-        // 35 rows: filter after the keyset read rather than growing the query.
-        let mut rows = MemberStateRow::list(conn, after.as_deref(), 1000)?;
-        if let Some(s) = subregion {
-            rows.retain(|r| r.subregion == s.as_str());
-        }
-        if let Some(since) = &since {
-            rows.retain(|r| &r.updated_at >= since);
-        }
-        rows.truncate((limit + 1) as usize);
-        Ok(rows)
-    })
-    .await?;
-    let mut res = Page::from_rows(
-        rows,
-        limit,
-        "member_states",
-        |r| r.code.clone(),
-        |r| MemberState::from_row(r, lang),
-    )
-    .respond(&req);
+    let filter = States {
+        subregion: query.filter.subregion,
+        since: query.list.since()?,
+        lang,
+    };
+    let mut res = list::respond::<States>(&req, &state.pool, filter, &query.list).await?;
     res.headers_mut().insert(
         header::CONTENT_LANGUAGE,
         header::HeaderValue::from_static(lang),
@@ -188,7 +201,6 @@ pub async fn list_member_states(
         ("Accept-Language" = Option<String>, Header, description = "en, es, fr or pt", example = "fr")),
     responses(
         (status = 200, description = "The member state", body = MemberState, headers(("Content-Language" = String, description = "Language of `name`"))),
-        (status = 404, response = crate::api::problems::NotFound),
     )
 )]
 #[get("/{code}")]

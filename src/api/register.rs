@@ -11,11 +11,9 @@ use crate::api::http::csv;
 use crate::api::http::extract::QueryParams;
 use crate::api::http::language;
 use crate::api::http::run_db;
-use crate::api::member_states::Subregion;
 use crate::api::national_authorities::NationalAuthority;
 use crate::auth::Caller;
-use crate::db;
-use crate::domain::AuthorityRole;
+use crate::domain::{AuthorityRole, Subregion};
 use crate::error::ApiResult;
 use crate::models::member_state::MemberStateRow;
 use crate::models::national_authority::NationalAuthorityRow;
@@ -114,9 +112,7 @@ pub async fn get_register(
     .await?;
     let mut items = Vec::new();
     for s in states {
-        let subregion: Subregion =
-            serde_json::from_value(serde_json::Value::String(s.subregion.clone()))
-                .unwrap_or(Subregion::SouthAmerica);
+        let subregion = s.subregion;
         if q.subregion.is_some_and(|wanted| wanted != subregion) {
             continue;
         }
@@ -144,10 +140,7 @@ pub async fn get_register(
     if csv::wanted(&req, q.format) {
         let mut out = csv::line(CSV_HEADERS);
         for e in &items {
-            let region = serde_json::to_value(e.subregion)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default();
+            let region = e.subregion.to_string();
             if e.authorities.is_empty() {
                 let mut cells = vec![e.member_state.clone(), e.name.clone(), region.clone()];
                 cells.resize(CSV_HEADERS.len(), String::new());

@@ -1,23 +1,23 @@
 //! `/api/v1/users`: accounts of people and member-state systems (admin only).
 
-use actix_web::http::header;
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::api::http::extract::{JsonBody, QueryParams};
-use crate::api::http::list::ListParams;
+use crate::api::http::list::{self, ListParams, ListQuery, NoFilter};
 use crate::api::http::pagination::Page;
+use crate::api::http::precondition::{IdPath, IfMatch};
+use crate::api::http::rows::{conflict_as, KeyedRow, Since};
 use crate::api::http::run_db;
-use crate::api::{check_if_match, etag};
-use crate::auth::{password, Caller};
-use crate::db::{self, pool::write_transaction, AnyConnection};
+use crate::api::http::write::{self, Versioned};
+use crate::auth::{password, Admin, Owner, With};
+use crate::db::AnyConnection;
 use crate::domain::{MemberStateCode, Password, Role, Username};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::models::audit_event::{Actor, AuditEventRow};
 use crate::models::member_state::MemberStateRow;
-use crate::models::user::{UserChanges, UserRow};
+use crate::models::user::UserRow;
 use crate::state::AppState;
 use crate::timestamp::Timestamp;
 
@@ -47,17 +47,17 @@ pub struct User {
     pub updated_at: Timestamp,
 }
 
-impl From<UserRow> for User {
-    fn from(r: UserRow) -> Self {
+impl From<&UserRow> for User {
+    fn from(r: &UserRow) -> Self {
         User {
-            role: Role::from_db(&r.role).unwrap_or(Role::Viewer),
-            created_at: Timestamp::from_db(&r.created_at),
-            updated_at: Timestamp::from_db(&r.updated_at),
-            id: r.id,
-            username: r.username,
-            member_state: r.member_state,
+            id: r.id.clone(),
+            username: r.username.clone(),
+            role: r.role,
+            member_state: r.member_state.clone(),
             active: r.active,
             version: r.version,
+            created_at: Timestamp::from_db(&r.created_at),
+            updated_at: Timestamp::from_db(&r.updated_at),
         }
     }
 }
@@ -99,6 +99,63 @@ pub struct UserPatch {
     pub password: Option<String>,
 }
 
+impl Versioned for UserRow {
+    const KIND: &'static str = "user";
+    const NOUN: &'static str = "user";
+    type View = User;
+
+    crate::versioned_row!(id);
+
+    fn owner(&self) -> Owner<'_> {
+        Owner::Secretariat
+    }
+    fn view(&self) -> User {
+        User::from(self)
+    }
+    fn location(&self) -> String {
+        format!("/api/v1/users/{}", self.id)
+    }
+    fn write_error(&self, e: diesel::result::Error) -> ApiError {
+        conflict_as(e, || taken(&self.username))
+    }
+}
+
+fn taken(username: &str) -> ApiError {
+    ApiError::conflict(format!("The username {username:?} is taken."))
+}
+
+/// 409 when the username is in use.
+fn check_free(conn: &mut AnyConnection, username: &str) -> ApiResult<()> {
+    match UserRow::find_by_username(conn, username)? {
+        Some(_) => Err(taken(username)),
+        None => Ok(()),
+    }
+}
+
+/// Stores a new account made outside the API (bootstrap, command line) and audits it as `actor`
+/// (call inside a write transaction).
+pub fn insert_account(conn: &mut AnyConnection, actor: Actor<'_>, row: &UserRow) -> ApiResult<()> {
+    check_free(conn, &row.username)?;
+    row.insert(conn).map_err(|e| row.write_error(e))?;
+    AuditEventRow::record(
+        conn,
+        actor,
+        "create",
+        UserRow::KIND,
+        &row.id,
+        None::<&()>,
+        Some(&row.view()),
+    )?;
+    Ok(())
+}
+
+/// Hashes a password on the blocking pool, off the async workers.
+pub async fn hash_off_workers(pw: Password) -> ApiResult<String> {
+    web::block(move || password::hash(pw.expose()))
+        .await?
+        .map_err(ApiError::internal)
+}
+
 /// Validates role and member state together: a reporter has exactly one existing member state.
 fn check_scope(
     conn: &mut AnyConnection,
@@ -124,6 +181,29 @@ fn check_scope(
     }
 }
 
+impl KeyedRow for UserRow {
+    const CURSOR_KIND: &'static str = "users";
+    const CSV_NAME: &'static str = "users.csv";
+    const CSV_HEADERS: &'static [&'static str] = &[
+        "id",
+        "username",
+        "role",
+        "member_state",
+        "active",
+        "version",
+        "created_at",
+        "updated_at",
+    ];
+    type Item = User;
+
+    fn key(&self) -> String {
+        self.username.clone()
+    }
+    fn item(&self) -> User {
+        User::from(self)
+    }
+}
+
 /// List users, ordered by username. Users are never deleted: deactivated users stay listed with
 /// `active: false`.
 #[utoipa::path(
@@ -138,45 +218,30 @@ fn check_scope(
 #[get("")]
 pub async fn list_users(
     req: HttpRequest,
-    caller: Caller,
+    _admin: Admin,
     state: web::Data<AppState>,
-    query: QueryParams<ListParams>,
+    query: ListQuery<NoFilter>,
 ) -> ApiResult<HttpResponse> {
-    caller.require_admin()?;
-    let page = query.0.page();
-    let limit = page.limit()?;
-    let after: Option<String> = page.after("users")?;
-    let since = query.0.since()?;
-    let rows = run_db(&state.pool, move |conn| {
-        Ok(UserRow::list(
-            conn,
-            after.as_deref(),
-            since.as_deref(),
-            limit + 1,
-        )?)
-    })
-    .await?;
-    Ok(Page::from_rows(rows, limit, "users", |r| r.username.clone(), User::from).respond(&req))
+    list::respond::<Since<UserRow>>(&req, &state.pool, query.list.since()?, &query.list).await
 }
 
 /// Create a user. Member-state systems get ordinary `reporter` accounts.
 #[utoipa::path(
     tag = "users",
+    params(crate::api::http::idempotency::IdempotencyKey),
     request_body(content = NewUserRequest, example = json!({"username": "arg-reporter", "password": "a long passphrase", "role": "reporter", "member_state": "ARG"})),
     responses(
         (status = 201, description = "Created", body = User, headers(("Location" = String, description = "URL of the new user"))),
-        (status = 403, response = crate::api::problems::Forbidden),
         (status = 409, response = crate::api::problems::Conflict),
     )
 )]
 #[post("")]
 pub async fn create_user(
-    caller: Caller,
+    req: HttpRequest,
     state: web::Data<AppState>,
-    body: JsonBody<NewUserRequest>,
+    body: With<Admin, NewUserRequest>,
 ) -> ApiResult<HttpResponse> {
-    caller.require_admin()?;
-    let body = body.0;
+    let With(admin, body) = body;
     let mut errors = Vec::new();
     let username = Username::parse(&body.username)
         .map_err(|m| errors.push(FieldError::new("/username", m)))
@@ -187,119 +252,96 @@ pub async fn create_user(
     let (Some(username), Some(pw)) = (username, pw) else {
         return Err(ApiError::validation(errors));
     };
-    let hash = web::block(move || password::hash(pw.expose()))
-        .await?
-        .map_err(ApiError::internal)?;
-    let row = run_db(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
+    let hash = hash_off_workers(pw).await?;
+    // The password stays out of the idempotency fingerprint (which is stored).
+    let fingerprint = (username.as_str(), body.role, &body.member_state);
+    let fingerprint = serde_json::json!(fingerprint);
+    write::create(
+        &req,
+        &state.pool,
+        (*admin).clone(),
+        &fingerprint,
+        move |conn, _| {
             check_scope(
                 conn,
                 body.role,
                 body.member_state.as_deref(),
                 "/member_state",
             )?;
-            UserRow::create(
-                conn,
-                caller.actor(),
+            check_free(conn, username.as_str())?;
+            Ok(UserRow::new(
                 username.as_str(),
-                hash,
+                hash.clone(),
                 body.role,
                 body.member_state.clone(),
-            )
-        })
-    })
-    .await?;
-    Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/users/{}", row.id)))
-        .insert_header((header::ETAG, etag("user", &row.id, row.version)))
-        .json(User::from(row)))
+            ))
+        },
+    )
+    .await
 }
 
 /// Get a user.
 #[utoipa::path(
     tag = "users",
-    params(("id" = String, Path, description = "User id (UUID)", max_length = 64)),
+    params(IdPath),
     responses(
         (status = 200, description = "The user", body = User, headers(("ETag" = String, description = "Current version, for If-Match"))),
         (status = 403, response = crate::api::problems::Forbidden),
-        (status = 404, response = crate::api::problems::NotFound),
     )
 )]
 #[get("/{id}")]
 pub async fn get_user(
-    caller: Caller,
+    _admin: Admin,
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    path: web::Path<IdPath>,
 ) -> ApiResult<HttpResponse> {
-    caller.require_admin()?;
-    let id = id.into_inner();
-    let row = run_db(&state.pool, move |conn| {
-        UserRow::find(conn, &id)?.ok_or_else(|| ApiError::not_found("No such user."))
-    })
-    .await?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, etag("user", &row.id, row.version)))
-        .json(User::from(row)))
+    let id = path.into_inner().id;
+    let row: UserRow = run_db(&state.pool, move |conn| write::load(conn, &id)).await?;
+    Ok(write::respond(&row))
 }
 
 /// Change a user's role, member state or active flag, or reset its password. Honours `If-Match`.
 /// The last active admin cannot be demoted or deactivated.
 #[utoipa::path(
     tag = "users",
-    params(
-        ("id" = String, Path, description = "User id (UUID)", max_length = 64),
-        ("If-Match" = Option<String>, Header, description = "ETag from a previous GET; 412 if the user changed since"),
-    ),
+    params(IdPath, IfMatch),
     request_body(content = UserPatch, example = json!({"active": false})),
     responses(
         (status = 200, description = "Updated", body = User, headers(("ETag" = String, description = "New version"))),
-        (status = 403, response = crate::api::problems::Forbidden),
-        (status = 404, response = crate::api::problems::NotFound),
         (status = 409, response = crate::api::problems::Conflict),
-        (status = 412, response = crate::api::problems::PreconditionFailed),
     )
 )]
 #[patch("/{id}")]
 pub async fn update_user(
-    req: HttpRequest,
-    caller: Caller,
     state: web::Data<AppState>,
-    id: web::Path<String>,
-    body: JsonBody<UserPatch>,
+    path: web::Path<IdPath>,
+    precondition: IfMatch,
+    body: With<Admin, UserPatch>,
 ) -> ApiResult<HttpResponse> {
-    caller.require_admin()?;
-    let patch = body.0;
+    let With(admin, patch) = body;
     let new_hash = match &patch.password {
         Some(p) => {
             let pw = Password::parse(p).map_err(|m| ApiError::invalid("/password", m))?;
-            Some(
-                web::block(move || password::hash(pw.expose()))
-                    .await?
-                    .map_err(ApiError::internal)?,
-            )
+            Some(hash_off_workers(pw).await?)
         }
         None => None,
     };
-    let id = id.into_inner();
-    let if_match = crate::api::if_match(&req)?;
-    let row = run_db(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            let before =
-                UserRow::find(conn, &id)?.ok_or_else(|| ApiError::not_found("No such user."))?;
-            check_if_match(
-                if_match.as_deref(),
-                &etag("user", &before.id, before.version),
-            )?;
-            let old_role = Role::from_db(&before.role).unwrap_or(Role::Viewer);
-            let role = patch.role.unwrap_or(old_role);
-            let member_state = match &patch.member_state {
-                Some(ms) => ms.clone(),
+    let row = write::change(
+        &state.pool,
+        (*admin).clone(),
+        path.into_inner().id,
+        precondition,
+        "update",
+        move |conn, _, before: &UserRow| {
+            let role = patch.role.unwrap_or(before.role);
+            let member_state = match patch.member_state {
+                Some(ms) => ms,
                 None if role != Role::Reporter => None,
                 None => before.member_state.clone(),
             };
             check_scope(conn, role, member_state.as_deref(), "/member_state")?;
             let active = patch.active.unwrap_or(before.active);
-            let was_admin = old_role == Role::Admin && before.active;
+            let was_admin = before.role == Role::Admin && before.active;
             if was_admin
                 && (role != Role::Admin || !active)
                 && UserRow::count_active_admins(conn)? <= 1
@@ -309,47 +351,20 @@ pub async fn update_user(
                 ));
             }
             let revoke = new_hash.is_some()
-                || role != old_role
+                || role != before.role
                 || member_state != before.member_state
                 || (before.active && !active);
-            let changed = revoke || active != before.active;
-            if !changed {
-                return Ok(before);
+            let mut after = before.clone();
+            if let Some(hash) = new_hash {
+                after.password_hash = hash;
             }
-            let changes = UserChanges {
-                password_hash: new_hash.clone(),
-                role: Some(role.as_str().to_string()),
-                member_state: Some(member_state.clone()),
-                active: Some(active),
-                token_version: revoke.then_some(before.token_version + 1),
-                version: Some(before.version + 1),
-                updated_at: Some(Timestamp::now().to_db()),
-            };
-            if !UserRow::update(conn, &before.id, before.version, &changes)? {
-                return Err(ApiError::precondition_failed(
-                    "The user changed concurrently; reload it and retry.",
-                ));
-            }
-            let after = UserRow::find(conn, &before.id)?
-                .ok_or_else(|| ApiError::internal("updated user vanished"))?;
-            let mut after_view = after.audit_view();
-            if new_hash.is_some() {
-                after_view["password_reset"] = serde_json::Value::Bool(true);
-            }
-            AuditEventRow::record(
-                conn,
-                caller.actor(),
-                "update",
-                "user",
-                &after.id,
-                Some(&before.audit_view()),
-                Some(&after_view),
-            )?;
+            after.role = role;
+            after.member_state = member_state;
+            after.active = active;
+            after.token_version += i32::from(revoke);
             Ok(after)
-        })
-    })
+        },
+    )
     .await?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, etag("user", &row.id, row.version)))
-        .json(User::from(row)))
+    Ok(write::respond(&row))
 }

@@ -76,15 +76,8 @@ fn create(
     password: &Password,
 ) -> Result<(), ApiError> {
     let hash = password::hash(password.expose()).map_err(ApiError::internal)?;
+    let row = UserRow::new(username.as_str(), hash, Role::Admin, None);
     db::pool::write_transaction(conn, |conn| {
-        UserRow::create(
-            conn,
-            Actor::system("bootstrap"),
-            username.as_str(),
-            hash,
-            Role::Admin,
-            None,
-        )
-        .map(|_| ())
+        crate::api::users::insert_account(conn, Actor::system("bootstrap"), &row)
     })
 }

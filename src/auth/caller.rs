@@ -111,12 +111,10 @@ impl FromRequest for Caller {
                     "The token was revoked: sign in again.",
                 ));
             }
-            let role = Role::from_db(&user.role)
-                .ok_or_else(|| ApiError::internal(format!("unknown role {:?}", user.role)))?;
             Ok(Caller {
                 user_id: user.id,
                 username: user.username,
-                role,
+                role: user.role,
                 member_state: user.member_state,
             })
         })

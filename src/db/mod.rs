@@ -3,6 +3,7 @@
 pub mod connection;
 pub mod migrations;
 pub mod pool;
+pub mod rows;
 pub mod schema;
 pub mod text_enum;
 pub mod text_search;

@@ -2,32 +2,37 @@
 
 use std::fmt;
 
-/// How often an indicator is reported.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// How often values are reported (the period form: `2019`, `2019-Q1`, `2019-03`).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
+#[serde(rename_all = "snake_case")]
 pub enum Periodicity {
     Annual,
     Quarterly,
     Monthly,
 }
 
+crate::text_enum!(Periodicity {
+    Annual => "annual",
+    Quarterly => "quarterly",
+    Monthly => "monthly",
+});
+
 impl Periodicity {
-    pub fn from_db(s: &str) -> Option<Self> {
-        match s {
-            "annual" => Some(Self::Annual),
-            "quarterly" => Some(Self::Quarterly),
-            "monthly" => Some(Self::Monthly),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Annual => "annual",
-            Self::Quarterly => "quarterly",
-            Self::Monthly => "monthly",
-        }
-    }
-
     fn example(self) -> &'static str {
         match self {
             Self::Annual => "2019",

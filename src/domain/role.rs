@@ -5,7 +5,19 @@ use utoipa::ToSchema;
 
 /// What a user may do: `admin` (OAS General Secretariat: everything), `reporter` (one member
 /// state's national authority or system: read all, write its own state's data), `viewer` (read all).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Admin,
@@ -13,21 +25,8 @@ pub enum Role {
     Viewer,
 }
 
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Reporter => "reporter",
-            Role::Viewer => "viewer",
-        }
-    }
-
-    pub fn from_db(text: &str) -> Option<Self> {
-        match text {
-            "admin" => Some(Role::Admin),
-            "reporter" => Some(Role::Reporter),
-            "viewer" => Some(Role::Viewer),
-            _ => None,
-        }
-    }
-}
+crate::text_enum!(Role {
+    Admin => "admin",
+    Reporter => "reporter",
+    Viewer => "viewer",
+});

@@ -3,7 +3,9 @@
 use diesel::prelude::*;
 
 use crate::db::schema::{dimension_codes, dimensions, indicators};
+use crate::db::text_enum::JsonText;
 use crate::db::AnyConnection;
+use crate::domain::{GuidelineRef, Periodicity, ValueType};
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = indicators, treat_none_as_null = true)]
@@ -11,19 +13,20 @@ pub struct IndicatorRow {
     pub code: String,
     pub name: String,
     pub description: String,
-    pub value_type: String,
+    pub value_type: ValueType,
     pub unit: Option<String>,
-    pub periodicity: String,
-    /// JSON array of dimension codes.
-    pub dimensions: String,
-    /// JSON array of `{work_plan, number}`.
-    pub guidelines: String,
-    /// JSON array of strings.
-    pub reference_list: String,
+    pub periodicity: Periodicity,
+    /// Dimension codes.
+    pub dimensions: JsonText<Vec<String>>,
+    /// The guidelines measured, as `{work_plan, number}`.
+    pub guidelines: JsonText<Vec<GuidelineRef>>,
+    pub reference_list: JsonText<Vec<String>>,
     pub version: i32,
     pub created_at: String,
     pub updated_at: String,
 }
+
+crate::keyset_list!(IndicatorRow, indicators, code);
 
 impl IndicatorRow {
     pub fn all(conn: &mut AnyConnection) -> QueryResult<Vec<Self>> {
@@ -31,25 +34,6 @@ impl IndicatorRow {
             .order(indicators::code)
             .select(Self::as_select())
             .load(conn)
-    }
-
-    pub fn list(
-        conn: &mut AnyConnection,
-        after: Option<&str>,
-        since: Option<&str>,
-        limit: i64,
-    ) -> QueryResult<Vec<Self>> {
-        let mut q = indicators::table
-            .order(indicators::code)
-            .select(Self::as_select())
-            .into_boxed();
-        if let Some(a) = after {
-            q = q.filter(indicators::code.gt(a.to_string()));
-        }
-        if let Some(since) = since {
-            q = q.filter(indicators::updated_at.ge(since.to_string()));
-        }
-        q.limit(limit).load(conn)
     }
 
     pub fn find(conn: &mut AnyConnection, code: &str) -> QueryResult<Option<Self>> {
@@ -67,23 +51,13 @@ impl IndicatorRow {
             .map(|_| ())
     }
 
-    pub fn update(&self, conn: &mut AnyConnection, expected_version: i32) -> QueryResult<bool> {
-        let n = diesel::update(
-            indicators::table
-                .filter(indicators::code.eq(self.code.clone()))
-                .filter(indicators::version.eq(expected_version)),
-        )
-        .set(self)
-        .execute(conn)?;
-        Ok(n == 1)
-    }
+    crate::versioned_update!(indicators, code);
 
     pub fn dimension_list(&self) -> Vec<String> {
-        serde_json::from_str(&self.dimensions).unwrap_or_default()
+        self.dimensions.get().clone()
     }
 }
 
-/// Every dimension with its codes, in their documented order.
 /// Every dimension as (code, position, updated_at), in list order.
 pub fn dimension_rows(conn: &mut AnyConnection) -> QueryResult<Vec<(String, i32, String)>> {
     dimensions::table

@@ -4,6 +4,7 @@ use diesel::prelude::*;
 
 use crate::db::schema::member_states;
 use crate::db::AnyConnection;
+use crate::domain::Subregion;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = member_states)]
@@ -15,7 +16,7 @@ pub struct MemberStateRow {
     pub name_es: String,
     pub name_fr: String,
     pub name_pt: String,
-    pub subregion: String,
+    pub subregion: Subregion,
     pub membership_status: String,
     pub membership_since: Option<String>,
     pub membership_note: Option<String>,

@@ -3,26 +3,25 @@
 use diesel::prelude::*;
 
 use crate::db::schema::{guidelines, mandates, work_plan_sections, work_plans};
+use crate::db::text_enum::JsonText;
 use crate::db::AnyConnection;
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = work_plans)]
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = work_plans, treat_none_as_null = true)]
 pub struct WorkPlanRow {
     pub code: String,
     pub title: String,
     pub period_start: String,
     pub period_end: String,
     pub note: Option<String>,
-    /// JSON array of strings.
-    pub aims: String,
-    /// JSON array of strings.
-    pub principles: String,
+    pub aims: JsonText<Vec<String>>,
+    pub principles: JsonText<Vec<String>>,
     pub version: i32,
     pub created_at: String,
     pub updated_at: String,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = work_plan_sections)]
 pub struct SectionRow {
     pub work_plan: String,
@@ -31,7 +30,7 @@ pub struct SectionRow {
     pub position: i32,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = guidelines)]
 pub struct GuidelineRow {
     pub work_plan: String,
@@ -40,7 +39,7 @@ pub struct GuidelineRow {
     pub text: String,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = mandates)]
 pub struct MandateRow {
     pub work_plan: String,
@@ -48,25 +47,10 @@ pub struct MandateRow {
     pub text: String,
 }
 
+crate::keyset_list!(WorkPlanRow, work_plans, code);
+
 impl WorkPlanRow {
-    pub fn list(
-        conn: &mut AnyConnection,
-        after: Option<&str>,
-        since: Option<&str>,
-        limit: i64,
-    ) -> QueryResult<Vec<Self>> {
-        let mut q = work_plans::table
-            .select(Self::as_select())
-            .order(work_plans::code)
-            .into_boxed();
-        if let Some(after) = after {
-            q = q.filter(work_plans::code.gt(after.to_string()));
-        }
-        if let Some(since) = since {
-            q = q.filter(work_plans::updated_at.ge(since.to_string()));
-        }
-        q.limit(limit).load(conn)
-    }
+    crate::versioned_update!(work_plans, code);
 
     pub fn find(conn: &mut AnyConnection, code: &str) -> QueryResult<Option<Self>> {
         work_plans::table

@@ -11,6 +11,7 @@ pub mod list;
 pub mod pagination;
 pub mod precondition;
 pub mod query;
+pub mod rows;
 pub mod write;
 
 use crate::db::{AnyConnection, Pool};

@@ -108,7 +108,7 @@ fn count_totals(conn: &mut AnyConnection, cycle: &ReportingCycleRow) -> ApiResul
     let mut out = Vec::new();
     for ind in IndicatorRow::all(conn)?
         .into_iter()
-        .filter(|i| i.value_type == "count")
+        .filter(|i| i.value_type == crate::domain::ValueType::Count)
     {
         let f = values_of(cycle, Some(ind.code.clone()));
         let mut sums: BTreeMap<i32, (u64, HashSet<String>)> = BTreeMap::new();

@@ -1,31 +1,46 @@
-//! The type an indicator's values must have, and the canonical stored form of a valid value.
+//! What kind of value an indicator takes.
 
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::domain::contact;
+use utoipa::ToSchema;
 
-/// What a value must be.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What kind of value an indicator takes.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
+#[serde(rename_all = "snake_case")]
 pub enum ValueType {
+    /// Non-negative integer.
     Count,
     Number,
+    /// 0 to 100.
     Percent,
     Boolean,
+    /// Up to 2000 characters.
     Text,
 }
 
-impl ValueType {
-    pub fn from_db(s: &str) -> Option<Self> {
-        Some(match s {
-            "count" => Self::Count,
-            "number" => Self::Number,
-            "percent" => Self::Percent,
-            "boolean" => Self::Boolean,
-            "text" => Self::Text,
-            _ => return None,
-        })
-    }
+crate::text_enum!(ValueType {
+    Count => "count",
+    Number => "number",
+    Percent => "percent",
+    Boolean => "boolean",
+    Text => "text",
+});
 
+impl ValueType {
     /// The canonical JSON text of a valid value, or the error (code, message).
     pub fn canonical(self, v: &Value) -> Result<String, (&'static str, String)> {
         let wrong = |what: &str| ("invalid_value", format!("must be {what}"));

@@ -1,0 +1,131 @@
+//! What table rows share on the pipelines: the part of [`Versioned`](super::write::Versioned)
+//! every row implements the same way, the problem of a uniqueness conflict, and the lists of
+//! rows ordered by a text key whose only filter is `updated_since` ([`Since`]).
+
+use std::marker::PhantomData;
+
+use diesel::QueryResult;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::api::http::list::Listing;
+use crate::db::rows::Keyset;
+use crate::db::AnyConnection;
+use crate::error::ApiError;
+
+/// Inside `impl Versioned for Row`: `find`, `insert`, `store`, `id`, `version`, `updated_at` and
+/// `stamp` for a row with the inherent `find`/`insert`/`update` of the models and the fields
+/// `$id`, `version` and `updated_at`.
+#[macro_export]
+macro_rules! versioned_row {
+    ($id:ident) => {
+        fn find(
+            conn: &mut $crate::db::AnyConnection,
+            id: &str,
+        ) -> ::diesel::QueryResult<Option<Self>> {
+            Self::find(conn, id)
+        }
+        fn insert(&self, conn: &mut $crate::db::AnyConnection) -> ::diesel::QueryResult<()> {
+            Self::insert(self, conn)
+        }
+        fn store(
+            &self,
+            conn: &mut $crate::db::AnyConnection,
+            expected_version: i32,
+        ) -> ::diesel::QueryResult<bool> {
+            self.update(conn, expected_version)
+        }
+        fn id(&self) -> &str {
+            &self.$id
+        }
+        fn version(&self) -> i32 {
+            self.version
+        }
+        fn updated_at(&self) -> &str {
+            &self.updated_at
+        }
+        fn stamp(&mut self, version: i32, updated_at: &str) {
+            self.version = version;
+            self.updated_at = updated_at.to_string();
+        }
+    };
+}
+
+/// The problem of a failed write: `explain()` for a uniqueness conflict, the usual one otherwise.
+pub fn conflict_as(e: diesel::result::Error, explain: impl FnOnce() -> ApiError) -> ApiError {
+    let e = ApiError::from(e);
+    if e.status() == actix_web::http::StatusCode::CONFLICT {
+        explain()
+    } else {
+        e
+    }
+}
+
+/// Rows listed by a text key (also the cursor), filtered by `updated_since` only.
+pub trait KeyedRow: Keyset + Send + 'static {
+    /// Cursor kind of the list.
+    const CURSOR_KIND: &'static str;
+    const CSV_NAME: &'static str;
+    const CSV_HEADERS: &'static [&'static str];
+    type Item: Serialize;
+
+    fn key(&self) -> String;
+    fn item(&self) -> Self::Item;
+    fn csv_cells(&self) -> Vec<String> {
+        csv_cells_of(&self.item(), Self::CSV_HEADERS)
+    }
+}
+
+/// The list of a [`KeyedRow`]; its filter is the validated `updated_since`.
+pub struct Since<R>(PhantomData<R>);
+
+impl<R: KeyedRow> Listing for Since<R> {
+    const KIND: &'static str = R::CURSOR_KIND;
+    const CSV_NAME: &'static str = R::CSV_NAME;
+    const CSV_HEADERS: &'static [&'static str] = R::CSV_HEADERS;
+    type Filter = Option<String>;
+    type Row = R;
+    type Key = String;
+    type Item = R::Item;
+
+    fn fetch(
+        conn: &mut AnyConnection,
+        since: &Option<String>,
+        after: Option<&String>,
+        limit: i64,
+    ) -> QueryResult<Vec<R>> {
+        R::list(conn, after.map(String::as_str), since.as_deref(), limit)
+    }
+    fn key(row: &R) -> String {
+        row.key()
+    }
+    fn item(row: R) -> R::Item {
+        R::item(&row)
+    }
+    fn csv_cells(row: &R) -> Vec<String> {
+        row.csv_cells()
+    }
+}
+
+/// The CSV cells of a list item: for each header (a field, or `a.b` inside an object) its JSON
+/// value as text: a string as it is, null empty, a list's items joined with `;`, others as JSON.
+pub fn csv_cells_of(item: &impl Serialize, headers: &[&str]) -> Vec<String> {
+    fn cell(v: &Value) -> String {
+        match v {
+            Value::Null => String::new(),
+            Value::String(s) => s.clone(),
+            Value::Array(items) => items.iter().map(cell).collect::<Vec<_>>().join(";"),
+            other => other.to_string(),
+        }
+    }
+    let json = serde_json::to_value(item).unwrap_or_default();
+    headers
+        .iter()
+        .map(|h| {
+            cell(
+                json.pointer(&format!("/{}", h.replace('.', "/")))
+                    .unwrap_or(&Value::Null),
+            )
+        })
+        .collect()
+}

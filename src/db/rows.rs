@@ -1,0 +1,65 @@
+//! Queries many tables share: the keyset read of a list (rows ordered by a text key, after a
+//! cursor's key, changed at or after an instant) and the version-guarded write of a row.
+
+/// Rows read a page at a time in the order of a text key.
+pub trait Keyset: Sized {
+    /// Up to `limit` rows ordered by key, after `after`, changed at or after `since`.
+    fn list(
+        conn: &mut crate::db::AnyConnection,
+        after: Option<&str>,
+        since: Option<&str>,
+        limit: i64,
+    ) -> diesel::QueryResult<Vec<Self>>;
+}
+
+/// `keyset_list!(Row, table, key)`: [`Keyset`] for `Row`, the rows of `table` ordered by its
+/// text column `key`, with `updated_at` at or after `since`.
+#[macro_export]
+macro_rules! keyset_list {
+    ($row:ty, $table:ident, $key:ident) => {
+        impl $crate::db::rows::Keyset for $row {
+            fn list(
+                conn: &mut $crate::db::AnyConnection,
+                after: Option<&str>,
+                since: Option<&str>,
+                limit: i64,
+            ) -> ::diesel::QueryResult<Vec<Self>> {
+                let mut q = $table::table
+                    .select(Self::as_select())
+                    .order($table::$key)
+                    .into_boxed();
+                if let Some(after) = after {
+                    q = q.filter($table::$key.gt(after.to_string()));
+                }
+                if let Some(since) = since {
+                    q = q.filter($table::updated_at.ge(since.to_string()));
+                }
+                q.limit(limit).load(conn)
+            }
+        }
+    };
+}
+
+/// Inside `impl Row`: `pub fn update(&self, conn, expected_version)`, which writes the row (its
+/// `AsChangeset`) over the one of `$table` with the same `$key` if that is still at
+/// `expected_version`; false when it was not.
+#[macro_export]
+macro_rules! versioned_update {
+    ($table:ident, $key:ident) => {
+        /// Writes the row if the stored one is still at `expected_version`; false when it was not.
+        pub fn update(
+            &self,
+            conn: &mut $crate::db::AnyConnection,
+            expected_version: i32,
+        ) -> ::diesel::QueryResult<bool> {
+            let n = ::diesel::update(
+                $table::table
+                    .filter($table::$key.eq(self.$key.clone()))
+                    .filter($table::version.eq(expected_version)),
+            )
+            .set(self)
+            .execute(conn)?;
+            Ok(n == 1)
+        }
+    };
+}
