@@ -2,11 +2,42 @@
 //! diesel's `FromSql`/`ToSql` for both backends, so rows hold the enum itself. An unknown stored
 //! code is a deserialization error (logged, then a 500), never a silent default.
 
-/// `text_enum!(Modality { InPerson => "in_person", Virtual => "virtual" });` for an enum declared
-/// with `#[derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow)] #[diesel(sql_type = diesel::sql_types::Text)]`.
+/// Declares an enum stored and sent as text codes, in code-list order:
+///
+/// ```ignore
+/// text_enum! {
+///     /// How the training was delivered.
+///     pub enum Modality {
+///         InPerson => "in_person",
+///         Virtual => "virtual",
+///     }
+/// }
+/// ```
+///
+/// It derives serde (the codes), utoipa's schema, ordering and hashing, and gives `as_str`,
+/// `parse`, `ALL`, `Display` and diesel's `FromSql`/`ToSql` for `Text` on both backends.
 #[macro_export]
 macro_rules! text_enum {
-    ($ty:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+    (
+        $(#[$meta:meta])*
+        pub enum $ty:ident {
+            $($(#[$vmeta:meta])* $variant:ident => $text:tt),+ $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash,
+            ::serde::Serialize, ::serde::Deserialize, ::utoipa::ToSchema,
+            ::diesel::expression::AsExpression, ::diesel::deserialize::FromSqlRow,
+        )]
+        #[diesel(sql_type = ::diesel::sql_types::Text)]
+        pub enum $ty {
+            $($(#[$vmeta])* #[serde(rename = $text)] $variant),+
+        }
+
+        $crate::text_enum!(@impl $ty { $($variant => $text),+ });
+    };
+    (@impl $ty:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
         impl $ty {
             /// Every value, in declaration order.
             pub const ALL: &'static [$ty] = &[$($ty::$variant),+];

@@ -2,35 +2,14 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
-/// How often values are reported (the period form: `2019`, `2019-Q1`, `2019-03`).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    diesel::expression::AsExpression,
-    diesel::deserialize::FromSqlRow,
-)]
-#[diesel(sql_type = diesel::sql_types::Text)]
-#[serde(rename_all = "snake_case")]
-pub enum Periodicity {
-    Annual,
-    Quarterly,
-    Monthly,
+crate::text_enum! {
+    /// How often values are reported (the period form: `2019`, `2019-Q1`, `2019-03`).
+    pub enum Periodicity {
+        Annual => "annual",
+        Quarterly => "quarterly",
+        Monthly => "monthly",
+    }
 }
-
-crate::text_enum!(Periodicity {
-    Annual => "annual",
-    Quarterly => "quarterly",
-    Monthly => "monthly",
-});
 
 impl Periodicity {
     fn example(self) -> &'static str {
