@@ -35,6 +35,15 @@ macro_rules! versioned_row {
         ) -> ::diesel::QueryResult<bool> {
             self.update(conn, expected_version)
         }
+        $crate::versioned_fields!($id);
+    };
+}
+
+/// Inside `impl Versioned for Row`: `id`, `version`, `updated_at` and `stamp` for a row with the
+/// fields `$id`, `version` and `updated_at`.
+#[macro_export]
+macro_rules! versioned_fields {
+    ($id:ident) => {
         fn id(&self) -> &str {
             &self.$id
         }

@@ -98,19 +98,7 @@ impl Versioned for IndicatorValueRow {
     fn store(&self, conn: &mut AnyConnection, expected_version: i32) -> QueryResult<bool> {
         IndicatorValueRow::store(self, conn, expected_version)
     }
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn version(&self) -> i32 {
-        self.version
-    }
-    fn updated_at(&self) -> &str {
-        &self.updated_at
-    }
-    fn stamp(&mut self, version: i32, updated_at: &str) {
-        self.version = version;
-        self.updated_at = updated_at.to_string();
-    }
+    crate::versioned_fields!(id);
     fn owner(&self) -> Owner<'_> {
         Owner::State(&self.member_state)
     }

@@ -97,28 +97,7 @@ impl Versioned for NationalAuthorityRow {
     const NOUN: &'static str = "register entry";
     type View = NationalAuthority;
 
-    fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<Self>> {
-        NationalAuthorityRow::find(conn, id)
-    }
-    fn insert(&self, conn: &mut AnyConnection) -> QueryResult<()> {
-        NationalAuthorityRow::insert(self, conn)
-    }
-    fn store(&self, conn: &mut AnyConnection, expected_version: i32) -> QueryResult<bool> {
-        self.update(conn, expected_version)
-    }
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn version(&self) -> i32 {
-        self.version
-    }
-    fn updated_at(&self) -> &str {
-        &self.updated_at
-    }
-    fn stamp(&mut self, version: i32, updated_at: &str) {
-        self.version = version;
-        self.updated_at = updated_at.to_string();
-    }
+    crate::versioned_row!(id);
     fn owner(&self) -> Owner<'_> {
         Owner::State(&self.member_state)
     }

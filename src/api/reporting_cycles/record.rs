@@ -62,28 +62,7 @@ impl Versioned for ReportingCycleRow {
     const NOUN: &'static str = "reporting cycle";
     type View = ReportingCycle;
 
-    fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<Self>> {
-        ReportingCycleRow::find(conn, id)
-    }
-    fn insert(&self, conn: &mut AnyConnection) -> QueryResult<()> {
-        ReportingCycleRow::insert(self, conn)
-    }
-    fn store(&self, conn: &mut AnyConnection, expected_version: i32) -> QueryResult<bool> {
-        self.update(conn, expected_version)
-    }
-    fn id(&self) -> &str {
-        &self.code
-    }
-    fn version(&self) -> i32 {
-        self.version
-    }
-    fn updated_at(&self) -> &str {
-        &self.updated_at
-    }
-    fn stamp(&mut self, version: i32, updated_at: &str) {
-        self.version = version;
-        self.updated_at = updated_at.to_string();
-    }
+    crate::versioned_row!(code);
     fn owner(&self) -> Owner<'_> {
         Owner::Secretariat
     }
