@@ -29,21 +29,25 @@ enum Command {
     /// Run the HTTP API (the default).
     Serve(Settings),
     /// Apply pending database migrations and exit.
-    Migrate {
-        /// SQLite file path or postgres:// URL.
-        #[arg(
-            long,
-            env = "DATABASE_URL",
-            default_value = "palermo.db",
-            hide_env_values = true
-        )]
-        database_url: String,
-    },
+    Migrate(Database),
     /// Manage users.
     #[command(subcommand)]
     User(UserCommand),
     /// Print the OpenAPI document (JSON) and exit.
     Openapi,
+}
+
+/// The database a command works on.
+#[derive(Debug, clap::Args)]
+struct Database {
+    /// SQLite file path or postgres:// URL.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "palermo.db",
+        hide_env_values = true
+    )]
+    database_url: String,
 }
 
 #[derive(Debug, Subcommand)]
@@ -58,14 +62,8 @@ enum UserCommand {
         /// Member state (ISO alpha-3) of a reporter.
         #[arg(long)]
         member_state: Option<String>,
-        /// SQLite file path or postgres:// URL.
-        #[arg(
-            long,
-            env = "DATABASE_URL",
-            default_value = "palermo.db",
-            hide_env_values = true
-        )]
-        database_url: String,
+        #[command(flatten)]
+        database: Database,
     },
 }
 
@@ -76,13 +74,13 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         None => serve(cli.serve),
         Some(Command::Serve(settings)) => serve(settings),
-        Some(Command::Migrate { database_url }) => migrate(&database_url),
+        Some(Command::Migrate(db)) => migrate(&db.database_url),
         Some(Command::User(UserCommand::Create {
             username,
             role,
             member_state,
-            database_url,
-        })) => create_user(&database_url, &username, &role, member_state),
+            database,
+        })) => create_user(&database.database_url, &username, &role, member_state),
         Some(Command::Openapi) => print_openapi(),
     };
     match result {
