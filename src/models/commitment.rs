@@ -123,22 +123,6 @@ impl CommitmentRow {
         q.limit(limit).load(conn)
     }
 
-    pub fn insert(&self, conn: &mut AnyConnection) -> QueryResult<()> {
-        diesel::insert_into(c::table)
-            .values(self)
-            .execute(conn)
-            .map(|_| ())
-    }
-
-    /// Writes `self` over the stored row if it is still at `expected_version`.
-    pub fn update(&self, conn: &mut AnyConnection, expected_version: i32) -> QueryResult<bool> {
-        let n = diesel::update(
-            c::table
-                .filter(c::id.eq(self.id.clone()))
-                .filter(c::version.eq(expected_version)),
-        )
-        .set(self)
-        .execute(conn)?;
-        Ok(n == 1)
-    }
+    crate::insert_row!(c);
+    crate::versioned_update!(c, id);
 }

@@ -58,13 +58,7 @@ impl IndicatorValueRow {
         )
     }
 
-    pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<Self>> {
-        iv::table
-            .find(id)
-            .select(Self::as_select())
-            .first(conn)
-            .optional()
-    }
+    crate::find_by_key!(iv, id: &str);
 
     /// Stored rows (deleted or not) of one indicator and state for the given periods.
     pub fn for_periods(
@@ -118,17 +112,7 @@ impl IndicatorValueRow {
             .map(|_| ())
     }
 
-    /// Writes `self` over the stored row if it is still at `expected_version`.
-    pub fn store(&self, conn: &mut AnyConnection, expected_version: i32) -> QueryResult<bool> {
-        let n = diesel::update(
-            iv::table
-                .filter(iv::id.eq(self.id.clone()))
-                .filter(iv::version.eq(expected_version)),
-        )
-        .set(self)
-        .execute(conn)?;
-        Ok(n == 1)
-    }
+    crate::versioned_update!(fn store, iv, id);
 
     /// How many values match `f`.
     pub fn count(conn: &mut AnyConnection, f: &Filter) -> QueryResult<usize> {

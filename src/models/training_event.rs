@@ -80,6 +80,12 @@ pub struct Filter {
 /// Keyset position of the list: (start_date, id).
 pub type Key = (String, String);
 
+impl TrainingEventRow {
+    crate::find_by_key!(te, id: &str);
+    crate::insert_row!(te);
+    crate::versioned_update!(te, id);
+}
+
 impl TrainingEventRecord {
     pub fn key(&self) -> Key {
         (self.row.start_date.clone(), self.row.id.clone())
@@ -87,12 +93,7 @@ impl TrainingEventRecord {
 
     /// The event, deleted or not.
     pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<Self>> {
-        let row: Option<TrainingEventRow> = te::table
-            .find(id)
-            .select(TrainingEventRow::as_select())
-            .first(conn)
-            .optional()?;
-        match row {
+        match TrainingEventRow::find(conn, id)? {
             None => Ok(None),
             Some(row) => Ok(Self::with_children(conn, vec![row])?.pop()),
         }
@@ -240,22 +241,13 @@ impl TrainingEventRecord {
     }
 
     pub fn insert(&self, conn: &mut AnyConnection) -> QueryResult<()> {
-        diesel::insert_into(te::table)
-            .values(&self.row)
-            .execute(conn)?;
+        self.row.insert(conn)?;
         self.insert_children(conn)
     }
 
     /// Writes `self` over the stored event if it is still at `expected_version`, children included.
     pub fn update(&self, conn: &mut AnyConnection, expected_version: i32) -> QueryResult<bool> {
-        let n = diesel::update(
-            te::table
-                .filter(te::id.eq(self.row.id.clone()))
-                .filter(te::version.eq(expected_version)),
-        )
-        .set(&self.row)
-        .execute(conn)?;
-        if n != 1 {
+        if !self.row.update(conn, expected_version)? {
             return Ok(false);
         }
         diesel::delete(ta::table.filter(ta::event_id.eq(self.row.id.clone()))).execute(conn)?;

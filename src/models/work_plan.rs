@@ -52,13 +52,7 @@ crate::keyset_list!(WorkPlanRow, work_plans, code);
 impl WorkPlanRow {
     crate::versioned_update!(work_plans, code);
 
-    pub fn find(conn: &mut AnyConnection, code: &str) -> QueryResult<Option<Self>> {
-        work_plans::table
-            .find(code)
-            .select(Self::as_select())
-            .first(conn)
-            .optional()
-    }
+    crate::find_by_key!(work_plans, code: &str);
 
     /// Inserts a plan with its sections, guidelines and mandates (call inside a transaction).
     pub fn insert_full(
@@ -123,13 +117,7 @@ impl GuidelineRow {
         q.limit(limit).load(conn)
     }
 
-    pub fn find(conn: &mut AnyConnection, plan: &str, number: i32) -> QueryResult<Option<Self>> {
-        guidelines::table
-            .find((plan.to_string(), number))
-            .select(Self::as_select())
-            .first(conn)
-            .optional()
-    }
+    crate::find_by_key!(guidelines, plan: &str, number: i32);
 }
 
 impl MandateRow {
