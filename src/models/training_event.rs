@@ -211,31 +211,21 @@ impl TrainingEventRecord {
     }
 
     fn insert_children(&self, conn: &mut AnyConnection) -> QueryResult<()> {
-        let id = &self.row.id;
-        let audiences: Vec<AudienceRow> = self
-            .audiences
-            .iter()
-            .map(|a| AudienceRow {
-                event_id: id.clone(),
-                audience: *a,
-            })
-            .collect();
-        let guidelines: Vec<GuidelineLinkRow> = self
-            .guidelines
-            .iter()
-            .map(|(plan, number)| GuidelineLinkRow {
-                event_id: id.clone(),
-                work_plan: plan.clone(),
-                guideline_number: *number,
-            })
-            .collect();
+        let event_id = &self.row.id;
         // One statement per row: batch inserts are not available through the two-backend
         // connection (SQLite's batch syntax differs), and an event has a handful of children.
-        for a in &audiences {
-            diesel::insert_into(ta::table).values(a).execute(conn)?;
+        for &audience in &self.audiences {
+            let event_id = event_id.clone();
+            let row = AudienceRow { event_id, audience };
+            diesel::insert_into(ta::table).values(row).execute(conn)?;
         }
-        for g in &guidelines {
-            diesel::insert_into(tg::table).values(g).execute(conn)?;
+        for (plan, number) in &self.guidelines {
+            let row = GuidelineLinkRow {
+                event_id: event_id.clone(),
+                work_plan: plan.clone(),
+                guideline_number: *number,
+            };
+            diesel::insert_into(tg::table).values(row).execute(conn)?;
         }
         Ok(())
     }
