@@ -105,3 +105,17 @@ macro_rules! insert_row {
         }
     };
 }
+
+/// `after_key!(t::a => x, t::b => y, ...)`: the condition that the key columns `(a, b, ...)` come
+/// after the values `(x, y, ...)` in key order (each value cloned), for a keyset list on a
+/// composite key: `a > x OR (a = x AND (b > y OR ...))`.
+#[macro_export]
+macro_rules! after_key {
+    ($col:expr => $v:expr) => {
+        $col.gt($v.clone())
+    };
+    ($col:expr => $v:expr, $($rest:tt)+) => {
+        $col.gt($v.clone())
+            .or($col.eq($v.clone()).and($crate::after_key!($($rest)+)))
+    };
+}

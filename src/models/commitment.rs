@@ -108,17 +108,9 @@ impl CommitmentRow {
             q = q.filter(c::deleted_at.is_null());
         }
         if let Some((ms, wp, n)) = after {
-            q = q.filter(
-                c::member_state
-                    .gt(ms.clone())
-                    .or(c::member_state
-                        .eq(ms.clone())
-                        .and(c::work_plan.gt(wp.clone())))
-                    .or(c::member_state
-                        .eq(ms.clone())
-                        .and(c::work_plan.eq(wp.clone()))
-                        .and(c::guideline_number.gt(*n))),
-            );
+            q = q.filter(crate::after_key!(
+                c::member_state => ms, c::work_plan => wp, c::guideline_number => n
+            ));
         }
         q.limit(limit).load(conn)
     }

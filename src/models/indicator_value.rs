@@ -174,22 +174,9 @@ impl IndicatorValueRow {
             q = q.filter(iv::deleted_at.is_null());
         }
         if let Some((i, m, p, d)) = after {
-            q = q.filter(
-                iv::indicator
-                    .gt(i.clone())
-                    .or(iv::indicator
-                        .eq(i.clone())
-                        .and(iv::member_state.gt(m.clone())))
-                    .or(iv::indicator
-                        .eq(i.clone())
-                        .and(iv::member_state.eq(m.clone()))
-                        .and(iv::period.gt(p.clone())))
-                    .or(iv::indicator
-                        .eq(i.clone())
-                        .and(iv::member_state.eq(m.clone()))
-                        .and(iv::period.eq(p.clone()))
-                        .and(iv::disaggregation.gt(d.clone()))),
-            );
+            q = q.filter(crate::after_key!(
+                iv::indicator => i, iv::member_state => m, iv::period => p, iv::disaggregation => d
+            ));
         }
         q.limit(limit).load(conn)
     }

@@ -159,11 +159,7 @@ impl TrainingEventRecord {
             q = q.filter(te::deleted_at.is_null());
         }
         if let Some((start, id)) = after {
-            q = q.filter(
-                te::start_date
-                    .gt(start.clone())
-                    .or(te::start_date.eq(start.clone()).and(te::id.gt(id.clone()))),
-            );
+            q = q.filter(crate::after_key!(te::start_date => start, te::id => id));
         }
         let rows = q.limit(limit).load(conn)?;
         Self::with_children(conn, rows)
