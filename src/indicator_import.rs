@@ -478,10 +478,9 @@ pub fn apply(
             "updated": updates.iter().map(|(b, a)| serde_json::json!({"before": snapshot(b), "after": snapshot(a)})).collect::<Vec<_>>(),
             "unchanged": counts.unchanged,
         });
-        AuditEventRow::record_at(
+        AuditEventRow::record(
             conn,
-            &now,
-            writer.actor(),
+            writer.actor().at(&now),
             "import",
             "indicator_value_batch",
             &batch_id,

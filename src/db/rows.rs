@@ -41,25 +41,81 @@ macro_rules! keyset_list {
 }
 
 /// Inside `impl Row`: `pub fn update(&self, conn, expected_version)`, which writes the row (its
-/// `AsChangeset`) over the one of `$table` with the same `$key` if that is still at
-/// `expected_version`; false when it was not.
+/// `AsChangeset`) over the one of `$table` with the same `$key`s if that is still at
+/// `expected_version`; false when it was not. `fn $name, ...` names the function otherwise.
 #[macro_export]
 macro_rules! versioned_update {
-    ($table:ident, $key:ident) => {
+    ($table:ident, $($key:ident),+) => {
+        $crate::versioned_update!(fn update, $table, $($key),+);
+    };
+    (fn $name:ident, $table:ident, $($key:ident),+) => {
         /// Writes the row if the stored one is still at `expected_version`; false when it was not.
-        pub fn update(
+        pub fn $name(
             &self,
             conn: &mut $crate::db::AnyConnection,
             expected_version: i32,
         ) -> ::diesel::QueryResult<bool> {
             let n = ::diesel::update(
                 $table::table
-                    .filter($table::$key.eq(self.$key.clone()))
+                    $(.filter($table::$key.eq(self.$key.clone())))+
                     .filter($table::version.eq(expected_version)),
             )
             .set(self)
             .execute(conn)?;
             Ok(n == 1)
         }
+    };
+}
+
+/// Inside `impl Row`: `pub fn find(conn, key…)`, the row of `$table` with that primary key (one
+/// argument a key column, in order), if any.
+#[macro_export]
+macro_rules! find_by_key {
+    ($table:ident, $arg:ident: $ty:ty) => {
+        $crate::find_by_key!(@find $table, ($arg.to_owned()), $arg: $ty);
+    };
+    ($table:ident, $($arg:ident: $ty:ty),+) => {
+        $crate::find_by_key!(@find $table, ($($arg.to_owned()),+), $($arg: $ty),+);
+    };
+    (@find $table:ident, $key:expr, $($arg:ident: $ty:ty),+) => {
+        /// The row with this key, if any.
+        pub fn find(
+            conn: &mut $crate::db::AnyConnection,
+            $($arg: $ty),+
+        ) -> ::diesel::QueryResult<Option<Self>> {
+            $table::table
+                .find($key)
+                .select(Self::as_select())
+                .first(conn)
+                .optional()
+        }
+    };
+}
+
+/// Inside `impl Row`: `pub fn insert(&self, conn)`, which inserts the row into `$table`.
+#[macro_export]
+macro_rules! insert_row {
+    ($table:ident) => {
+        /// Inserts the row.
+        pub fn insert(&self, conn: &mut $crate::db::AnyConnection) -> ::diesel::QueryResult<()> {
+            ::diesel::insert_into($table::table)
+                .values(self)
+                .execute(conn)
+                .map(|_| ())
+        }
+    };
+}
+
+/// `after_key!(t::a => x, t::b => y, ...)`: the condition that the key columns `(a, b, ...)` come
+/// after the values `(x, y, ...)` in key order (each value cloned), for a keyset list on a
+/// composite key: `a > x OR (a = x AND (b > y OR ...))`.
+#[macro_export]
+macro_rules! after_key {
+    ($col:expr => $v:expr) => {
+        $col.gt($v.clone())
+    };
+    ($col:expr => $v:expr, $($rest:tt)+) => {
+        $col.gt($v.clone())
+            .or($col.eq($v.clone()).and($crate::after_key!($($rest)+)))
     };
 }

@@ -7,22 +7,11 @@ use crate::db::schema::audit_events;
 use crate::db::AnyConnection;
 use crate::timestamp::Timestamp;
 
-#[derive(Debug, Insertable)]
-#[diesel(table_name = audit_events)]
-struct NewAuditEvent<'a> {
-    occurred_at: String,
-    actor_id: Option<&'a str>,
-    actor_username: &'a str,
-    action: &'a str,
-    resource_type: &'a str,
-    resource_id: &'a str,
-    before: Option<String>,
-    after: Option<String>,
-}
-
-#[derive(Debug, Clone, Queryable, Selectable)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = audit_events)]
 pub struct AuditEventRow {
+    /// Assigned by the database on insert.
+    #[diesel(skip_insertion)]
     pub id: i64,
     pub occurred_at: String,
     pub actor_id: Option<String>,
@@ -35,11 +24,12 @@ pub struct AuditEventRow {
 }
 
 /// Who did it: a user of the API (id and username), or the system itself (bootstrap, command
-/// line), which has a name and no id.
+/// line), which has a name and no id; and, when the change carries its own time, when.
 #[derive(Debug, Clone, Copy)]
 pub struct Actor<'a> {
     id: Option<&'a str>,
     username: &'a str,
+    at: Option<&'a str>,
 }
 
 impl<'a> Actor<'a> {
@@ -47,6 +37,7 @@ impl<'a> Actor<'a> {
         Self {
             id: Some(id),
             username,
+            at: None,
         }
     }
 
@@ -54,6 +45,16 @@ impl<'a> Actor<'a> {
         Self {
             id: None,
             username: name,
+            at: None,
+        }
+    }
+
+    /// The same actor, for a change that took place at `at` (the time the changed rows carry)
+    /// rather than when it is recorded.
+    pub fn at(self, at: &'a str) -> Self {
+        Self {
+            at: Some(at),
+            ..self
         }
     }
 }
@@ -69,42 +70,21 @@ impl AuditEventRow {
         before: Option<&B>,
         after: Option<&A>,
     ) -> QueryResult<()> {
-        Self::record_at(
-            conn,
-            &Timestamp::now().to_db(),
-            actor,
-            action,
-            resource_type,
-            resource_id,
-            before,
-            after,
-        )
-    }
-
-    /// Records one change that took place at `at` (the time the changed rows carry).
-    #[allow(clippy::too_many_arguments)]
-    pub fn record_at<B: Serialize, A: Serialize>(
-        conn: &mut AnyConnection,
-        at: &str,
-        actor: Actor<'_>,
-        action: &str,
-        resource_type: &str,
-        resource_id: &str,
-        before: Option<&B>,
-        after: Option<&A>,
-    ) -> QueryResult<()> {
-        let (actor_id, actor_username) = (actor.id, actor.username);
+        let row = Self {
+            id: 0,
+            occurred_at: actor
+                .at
+                .map_or_else(|| Timestamp::now().to_db(), str::to_string),
+            actor_id: actor.id.map(str::to_string),
+            actor_username: actor.username.to_string(),
+            action: action.to_string(),
+            resource_type: resource_type.to_string(),
+            resource_id: resource_id.to_string(),
+            before: before.map(to_json),
+            after: after.map(to_json),
+        };
         diesel::insert_into(audit_events::table)
-            .values(NewAuditEvent {
-                occurred_at: at.to_string(),
-                actor_id,
-                actor_username,
-                action,
-                resource_type,
-                resource_id,
-                before: before.map(to_json),
-                after: after.map(to_json),
-            })
+            .values(row)
             .execute(conn)?;
         Ok(())
     }

@@ -108,37 +108,13 @@ impl CommitmentRow {
             q = q.filter(c::deleted_at.is_null());
         }
         if let Some((ms, wp, n)) = after {
-            q = q.filter(
-                c::member_state
-                    .gt(ms.clone())
-                    .or(c::member_state
-                        .eq(ms.clone())
-                        .and(c::work_plan.gt(wp.clone())))
-                    .or(c::member_state
-                        .eq(ms.clone())
-                        .and(c::work_plan.eq(wp.clone()))
-                        .and(c::guideline_number.gt(*n))),
-            );
+            q = q.filter(crate::after_key!(
+                c::member_state => ms, c::work_plan => wp, c::guideline_number => n
+            ));
         }
         q.limit(limit).load(conn)
     }
 
-    pub fn insert(&self, conn: &mut AnyConnection) -> QueryResult<()> {
-        diesel::insert_into(c::table)
-            .values(self)
-            .execute(conn)
-            .map(|_| ())
-    }
-
-    /// Writes `self` over the stored row if it is still at `expected_version`.
-    pub fn update(&self, conn: &mut AnyConnection, expected_version: i32) -> QueryResult<bool> {
-        let n = diesel::update(
-            c::table
-                .filter(c::id.eq(self.id.clone()))
-                .filter(c::version.eq(expected_version)),
-        )
-        .set(self)
-        .execute(conn)?;
-        Ok(n == 1)
-    }
+    crate::insert_row!(c);
+    crate::versioned_update!(c, id);
 }

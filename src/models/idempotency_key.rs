@@ -3,7 +3,6 @@
 use diesel::prelude::*;
 
 use crate::db::schema::idempotency_keys;
-use crate::db::AnyConnection;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = idempotency_keys)]
@@ -19,18 +18,7 @@ pub struct IdempotencyKeyRow {
 }
 
 impl IdempotencyKeyRow {
-    pub fn find(conn: &mut AnyConnection, user_id: &str, key: &str) -> QueryResult<Option<Self>> {
-        idempotency_keys::table
-            .find((user_id.to_string(), key.to_string()))
-            .select(Self::as_select())
-            .first(conn)
-            .optional()
-    }
+    crate::find_by_key!(idempotency_keys, user_id: &str, key: &str);
 
-    pub fn insert(&self, conn: &mut AnyConnection) -> QueryResult<()> {
-        diesel::insert_into(idempotency_keys::table)
-            .values(self)
-            .execute(conn)
-            .map(|_| ())
-    }
+    crate::insert_row!(idempotency_keys);
 }

@@ -36,20 +36,9 @@ impl IndicatorRow {
             .load(conn)
     }
 
-    pub fn find(conn: &mut AnyConnection, code: &str) -> QueryResult<Option<Self>> {
-        indicators::table
-            .find(code)
-            .select(Self::as_select())
-            .first(conn)
-            .optional()
-    }
+    crate::find_by_key!(indicators, code: &str);
 
-    pub fn insert(&self, conn: &mut AnyConnection) -> QueryResult<()> {
-        diesel::insert_into(indicators::table)
-            .values(self)
-            .execute(conn)
-            .map(|_| ())
-    }
+    crate::insert_row!(indicators);
 
     crate::versioned_update!(indicators, code);
 

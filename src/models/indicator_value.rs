@@ -58,13 +58,7 @@ impl IndicatorValueRow {
         )
     }
 
-    pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<Self>> {
-        iv::table
-            .find(id)
-            .select(Self::as_select())
-            .first(conn)
-            .optional()
-    }
+    crate::find_by_key!(iv, id: &str);
 
     /// Stored rows (deleted or not) of one indicator and state for the given periods.
     pub fn for_periods(
@@ -118,17 +112,7 @@ impl IndicatorValueRow {
             .map(|_| ())
     }
 
-    /// Writes `self` over the stored row if it is still at `expected_version`.
-    pub fn store(&self, conn: &mut AnyConnection, expected_version: i32) -> QueryResult<bool> {
-        let n = diesel::update(
-            iv::table
-                .filter(iv::id.eq(self.id.clone()))
-                .filter(iv::version.eq(expected_version)),
-        )
-        .set(self)
-        .execute(conn)?;
-        Ok(n == 1)
-    }
+    crate::versioned_update!(fn store, iv, id);
 
     /// How many values match `f`.
     pub fn count(conn: &mut AnyConnection, f: &Filter) -> QueryResult<usize> {
@@ -190,22 +174,9 @@ impl IndicatorValueRow {
             q = q.filter(iv::deleted_at.is_null());
         }
         if let Some((i, m, p, d)) = after {
-            q = q.filter(
-                iv::indicator
-                    .gt(i.clone())
-                    .or(iv::indicator
-                        .eq(i.clone())
-                        .and(iv::member_state.gt(m.clone())))
-                    .or(iv::indicator
-                        .eq(i.clone())
-                        .and(iv::member_state.eq(m.clone()))
-                        .and(iv::period.gt(p.clone())))
-                    .or(iv::indicator
-                        .eq(i.clone())
-                        .and(iv::member_state.eq(m.clone()))
-                        .and(iv::period.eq(p.clone()))
-                        .and(iv::disaggregation.gt(d.clone()))),
-            );
+            q = q.filter(crate::after_key!(
+                iv::indicator => i, iv::member_state => m, iv::period => p, iv::disaggregation => d
+            ));
         }
         q.limit(limit).load(conn)
     }

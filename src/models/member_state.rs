@@ -40,13 +40,7 @@ impl MemberStateRow {
         q.limit(limit).load(conn)
     }
 
-    pub fn find(conn: &mut AnyConnection, code: &str) -> QueryResult<Option<Self>> {
-        member_states::table
-            .find(code)
-            .select(Self::as_select())
-            .first(conn)
-            .optional()
-    }
+    crate::find_by_key!(member_states, code: &str);
 
     pub fn exists(conn: &mut AnyConnection, code: &str) -> QueryResult<bool> {
         Ok(Self::find(conn, code)?.is_some())

@@ -44,13 +44,7 @@ pub struct Filter {
 }
 
 impl NationalAuthorityRow {
-    pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<Self>> {
-        na::table
-            .find(id)
-            .select(Self::as_select())
-            .first(conn)
-            .optional()
-    }
+    crate::find_by_key!(na, id: &str);
 
     /// Up to `limit` entries matching `f`, ordered by id (creation order), after `after`.
     pub fn list(
@@ -102,22 +96,6 @@ impl NationalAuthorityRow {
             .load(conn)
     }
 
-    pub fn insert(&self, conn: &mut AnyConnection) -> QueryResult<()> {
-        diesel::insert_into(na::table)
-            .values(self)
-            .execute(conn)
-            .map(|_| ())
-    }
-
-    /// Writes `self` over the stored row if it is still at `expected_version`.
-    pub fn update(&self, conn: &mut AnyConnection, expected_version: i32) -> QueryResult<bool> {
-        let n = diesel::update(
-            na::table
-                .filter(na::id.eq(self.id.clone()))
-                .filter(na::version.eq(expected_version)),
-        )
-        .set(self)
-        .execute(conn)?;
-        Ok(n == 1)
-    }
+    crate::insert_row!(na);
+    crate::versioned_update!(na, id);
 }

@@ -33,51 +33,13 @@ pub struct SubmissionRow {
     pub updated_by: String,
 }
 
+crate::keyset_list!(ReportingCycleRow, rc, code);
+
 impl ReportingCycleRow {
-    pub fn find(conn: &mut AnyConnection, code: &str) -> QueryResult<Option<Self>> {
-        rc::table
-            .find(code)
-            .select(Self::as_select())
-            .first(conn)
-            .optional()
-    }
+    crate::find_by_key!(rc, code: &str);
 
-    pub fn list(
-        conn: &mut AnyConnection,
-        after: Option<&str>,
-        since: Option<&str>,
-        limit: i64,
-    ) -> QueryResult<Vec<Self>> {
-        let mut q = rc::table
-            .order(rc::code)
-            .select(Self::as_select())
-            .into_boxed();
-        if let Some(a) = after {
-            q = q.filter(rc::code.gt(a.to_string()));
-        }
-        if let Some(since) = since {
-            q = q.filter(rc::updated_at.ge(since.to_string()));
-        }
-        q.limit(limit).load(conn)
-    }
-
-    pub fn insert(&self, conn: &mut AnyConnection) -> QueryResult<()> {
-        diesel::insert_into(rc::table)
-            .values(self)
-            .execute(conn)
-            .map(|_| ())
-    }
-
-    pub fn update(&self, conn: &mut AnyConnection, expected_version: i32) -> QueryResult<bool> {
-        let n = diesel::update(
-            rc::table
-                .filter(rc::code.eq(self.code.clone()))
-                .filter(rc::version.eq(expected_version)),
-        )
-        .set(self)
-        .execute(conn)?;
-        Ok(n == 1)
-    }
+    crate::insert_row!(rc);
+    crate::versioned_update!(rc, code);
 
     /// Distinct (member_state, indicator, year) with a live total value (no disaggregation) in the
     /// years `from`..=`to` (a cycle's, or any window).
@@ -114,17 +76,7 @@ impl ReportingCycleRow {
 }
 
 impl SubmissionRow {
-    pub fn find(
-        conn: &mut AnyConnection,
-        cycle: &str,
-        member_state: &str,
-    ) -> QueryResult<Option<Self>> {
-        sub::table
-            .find((cycle.to_string(), member_state.to_string()))
-            .select(Self::as_select())
-            .first(conn)
-            .optional()
-    }
+    crate::find_by_key!(sub, cycle: &str, member_state: &str);
 
     pub fn for_cycle(conn: &mut AnyConnection, cycle: &str) -> QueryResult<Vec<Self>> {
         sub::table
@@ -133,24 +85,8 @@ impl SubmissionRow {
             .load(conn)
     }
 
-    pub fn insert(&self, conn: &mut AnyConnection) -> QueryResult<()> {
-        diesel::insert_into(sub::table)
-            .values(self)
-            .execute(conn)
-            .map(|_| ())
-    }
-
-    /// Writes `self` over the stored row if that is still at `expected_version`.
-    pub fn update(&self, conn: &mut AnyConnection, expected_version: i32) -> QueryResult<bool> {
-        let n = diesel::update(
-            sub::table
-                .find((self.cycle.clone(), self.member_state.clone()))
-                .filter(sub::version.eq(expected_version)),
-        )
-        .set(self)
-        .execute(conn)?;
-        Ok(n == 1)
-    }
+    crate::insert_row!(sub);
+    crate::versioned_update!(sub, cycle, member_state);
 
     /// Cycles (code, years, work plan) in which `member_state`'s submission locks its data.
     pub fn locking_cycles(

@@ -80,6 +80,12 @@ pub struct Filter {
 /// Keyset position of the list: (start_date, id).
 pub type Key = (String, String);
 
+impl TrainingEventRow {
+    crate::find_by_key!(te, id: &str);
+    crate::insert_row!(te);
+    crate::versioned_update!(te, id);
+}
+
 impl TrainingEventRecord {
     pub fn key(&self) -> Key {
         (self.row.start_date.clone(), self.row.id.clone())
@@ -87,12 +93,7 @@ impl TrainingEventRecord {
 
     /// The event, deleted or not.
     pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<Self>> {
-        let row: Option<TrainingEventRow> = te::table
-            .find(id)
-            .select(TrainingEventRow::as_select())
-            .first(conn)
-            .optional()?;
-        match row {
+        match TrainingEventRow::find(conn, id)? {
             None => Ok(None),
             Some(row) => Ok(Self::with_children(conn, vec![row])?.pop()),
         }
@@ -158,11 +159,7 @@ impl TrainingEventRecord {
             q = q.filter(te::deleted_at.is_null());
         }
         if let Some((start, id)) = after {
-            q = q.filter(
-                te::start_date
-                    .gt(start.clone())
-                    .or(te::start_date.eq(start.clone()).and(te::id.gt(id.clone()))),
-            );
+            q = q.filter(crate::after_key!(te::start_date => start, te::id => id));
         }
         let rows = q.limit(limit).load(conn)?;
         Self::with_children(conn, rows)
@@ -210,52 +207,33 @@ impl TrainingEventRecord {
     }
 
     fn insert_children(&self, conn: &mut AnyConnection) -> QueryResult<()> {
-        let id = &self.row.id;
-        let audiences: Vec<AudienceRow> = self
-            .audiences
-            .iter()
-            .map(|a| AudienceRow {
-                event_id: id.clone(),
-                audience: *a,
-            })
-            .collect();
-        let guidelines: Vec<GuidelineLinkRow> = self
-            .guidelines
-            .iter()
-            .map(|(plan, number)| GuidelineLinkRow {
-                event_id: id.clone(),
-                work_plan: plan.clone(),
-                guideline_number: *number,
-            })
-            .collect();
+        let event_id = &self.row.id;
         // One statement per row: batch inserts are not available through the two-backend
         // connection (SQLite's batch syntax differs), and an event has a handful of children.
-        for a in &audiences {
-            diesel::insert_into(ta::table).values(a).execute(conn)?;
+        for &audience in &self.audiences {
+            let event_id = event_id.clone();
+            let row = AudienceRow { event_id, audience };
+            diesel::insert_into(ta::table).values(row).execute(conn)?;
         }
-        for g in &guidelines {
-            diesel::insert_into(tg::table).values(g).execute(conn)?;
+        for (plan, number) in &self.guidelines {
+            let row = GuidelineLinkRow {
+                event_id: event_id.clone(),
+                work_plan: plan.clone(),
+                guideline_number: *number,
+            };
+            diesel::insert_into(tg::table).values(row).execute(conn)?;
         }
         Ok(())
     }
 
     pub fn insert(&self, conn: &mut AnyConnection) -> QueryResult<()> {
-        diesel::insert_into(te::table)
-            .values(&self.row)
-            .execute(conn)?;
+        self.row.insert(conn)?;
         self.insert_children(conn)
     }
 
     /// Writes `self` over the stored event if it is still at `expected_version`, children included.
     pub fn update(&self, conn: &mut AnyConnection, expected_version: i32) -> QueryResult<bool> {
-        let n = diesel::update(
-            te::table
-                .filter(te::id.eq(self.row.id.clone()))
-                .filter(te::version.eq(expected_version)),
-        )
-        .set(&self.row)
-        .execute(conn)?;
-        if n != 1 {
+        if !self.row.update(conn, expected_version)? {
             return Ok(false);
         }
         diesel::delete(ta::table.filter(ta::event_id.eq(self.row.id.clone()))).execute(conn)?;

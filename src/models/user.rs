@@ -47,13 +47,7 @@ impl UserRow {
         }
     }
 
-    pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<Self>> {
-        users::table
-            .find(id)
-            .select(Self::as_select())
-            .first(conn)
-            .optional()
-    }
+    crate::find_by_key!(users, id: &str);
 
     pub fn find_by_username(conn: &mut AnyConnection, username: &str) -> QueryResult<Option<Self>> {
         users::table
@@ -71,12 +65,7 @@ impl UserRow {
             .get_result(conn)
     }
 
-    pub fn insert(&self, conn: &mut AnyConnection) -> QueryResult<()> {
-        diesel::insert_into(users::table)
-            .values(self)
-            .execute(conn)
-            .map(|_| ())
-    }
+    crate::insert_row!(users);
 
     crate::versioned_update!(users, id);
 }

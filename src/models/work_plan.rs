@@ -51,14 +51,9 @@ crate::keyset_list!(WorkPlanRow, work_plans, code);
 
 impl WorkPlanRow {
     crate::versioned_update!(work_plans, code);
+    crate::insert_row!(work_plans);
 
-    pub fn find(conn: &mut AnyConnection, code: &str) -> QueryResult<Option<Self>> {
-        work_plans::table
-            .find(code)
-            .select(Self::as_select())
-            .first(conn)
-            .optional()
-    }
+    crate::find_by_key!(work_plans, code: &str);
 
     /// Inserts a plan with its sections, guidelines and mandates (call inside a transaction).
     pub fn insert_full(
@@ -68,29 +63,16 @@ impl WorkPlanRow {
         guideline_rows: &[GuidelineRow],
         mandate_rows: &[MandateRow],
     ) -> QueryResult<()> {
-        diesel::insert_into(work_plans::table)
-            .values(plan)
-            .execute(conn)?;
-        for s in sections {
-            diesel::insert_into(work_plan_sections::table)
-                .values(s)
-                .execute(conn)?;
-        }
-        for g in guideline_rows {
-            diesel::insert_into(guidelines::table)
-                .values(g)
-                .execute(conn)?;
-        }
-        for m in mandate_rows {
-            diesel::insert_into(mandates::table)
-                .values(m)
-                .execute(conn)?;
-        }
-        Ok(())
+        plan.insert(conn)?;
+        sections.iter().try_for_each(|s| s.insert(conn))?;
+        guideline_rows.iter().try_for_each(|g| g.insert(conn))?;
+        mandate_rows.iter().try_for_each(|m| m.insert(conn))
     }
 }
 
 impl SectionRow {
+    crate::insert_row!(work_plan_sections);
+
     pub fn for_plan(conn: &mut AnyConnection, plan: &str) -> QueryResult<Vec<Self>> {
         work_plan_sections::table
             .filter(work_plan_sections::work_plan.eq(plan.to_string()))
@@ -101,6 +83,8 @@ impl SectionRow {
 }
 
 impl GuidelineRow {
+    crate::insert_row!(guidelines);
+
     /// Guidelines of a plan ordered by number, optionally of one section, after `after`.
     pub fn list(
         conn: &mut AnyConnection,
@@ -123,16 +107,12 @@ impl GuidelineRow {
         q.limit(limit).load(conn)
     }
 
-    pub fn find(conn: &mut AnyConnection, plan: &str, number: i32) -> QueryResult<Option<Self>> {
-        guidelines::table
-            .find((plan.to_string(), number))
-            .select(Self::as_select())
-            .first(conn)
-            .optional()
-    }
+    crate::find_by_key!(guidelines, plan: &str, number: i32);
 }
 
 impl MandateRow {
+    crate::insert_row!(mandates);
+
     pub fn list(
         conn: &mut AnyConnection,
         plan: &str,

@@ -8,6 +8,7 @@ use super::wire::{NewReportingCycle, ReportingCycle};
 use crate::api::http::list::Listing;
 use crate::api::http::write::Versioned;
 use crate::auth::Owner;
+use crate::db::rows::Keyset;
 use crate::db::AnyConnection;
 use crate::domain::{contact, CycleStatus, SubmissionStatus};
 use crate::error::{ApiError, FieldError};
