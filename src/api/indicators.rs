@@ -19,7 +19,6 @@ use crate::api::http::list::{self, ListParams, ListQuery, Listing, NoFilter};
 use crate::api::http::pagination::Page;
 use crate::api::http::precondition::IfMatch;
 use crate::api::http::rows::{conflict_as, csv_cells_of, KeyedRow, Since};
-use crate::api::http::run_db;
 use crate::api::http::write::{self, Versioned};
 use crate::auth::{Admin, Caller, Owner, With};
 use crate::db::text_enum::JsonText;
@@ -237,9 +236,7 @@ pub async fn get_indicator(
     state: web::Data<AppState>,
     code: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let code = code.into_inner();
-    let row: IndicatorRow = run_db(&state.pool, move |conn| write::load(conn, &code)).await?;
-    Ok(write::respond(&row))
+    write::read::<IndicatorRow>(&state.pool, code.into_inner()).await
 }
 
 /// An indicator as written by an administrator.
@@ -413,7 +410,7 @@ pub async fn replace_indicator(
 ) -> ApiResult<HttpResponse> {
     let With(admin, input) = body;
     let code = code.into_inner();
-    let row = write::change(
+    write::update(
         &state.pool,
         (*admin).clone(),
         code.clone(),
@@ -437,8 +434,7 @@ pub async fn replace_indicator(
             Ok(after)
         },
     )
-    .await?;
-    Ok(write::respond(&row))
+    .await
 }
 
 fn has_values(conn: &mut AnyConnection, code: &str) -> ApiResult<bool> {

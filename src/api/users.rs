@@ -9,7 +9,6 @@ use crate::api::http::list::{self, ListParams, ListQuery, NoFilter};
 use crate::api::http::pagination::Page;
 use crate::api::http::precondition::{IdPath, IfMatch};
 use crate::api::http::rows::{conflict_as, KeyedRow, Since};
-use crate::api::http::run_db;
 use crate::api::http::write::{self, Versioned};
 use crate::auth::{password, Admin, Owner, With};
 use crate::db::AnyConnection;
@@ -295,9 +294,7 @@ pub async fn get_user(
     state: web::Data<AppState>,
     path: web::Path<IdPath>,
 ) -> ApiResult<HttpResponse> {
-    let id = path.into_inner().id;
-    let row: UserRow = run_db(&state.pool, move |conn| write::load(conn, &id)).await?;
-    Ok(write::respond(&row))
+    write::read::<UserRow>(&state.pool, path.into_inner().id).await
 }
 
 /// Change a user's role, member state or active flag, or reset its password. Honours `If-Match`.
@@ -326,7 +323,7 @@ pub async fn update_user(
         }
         None => None,
     };
-    let row = write::change(
+    write::update(
         &state.pool,
         (*admin).clone(),
         path.into_inner().id,
@@ -365,6 +362,5 @@ pub async fn update_user(
             Ok(after)
         },
     )
-    .await?;
-    Ok(write::respond(&row))
+    .await
 }

@@ -160,6 +160,46 @@ where
     .await
 }
 
+/// [`change`], answered with the record after it and its `ETag`.
+pub async fn update<R, F>(
+    pool: &Pool,
+    writer: Writer,
+    id: String,
+    precondition: IfMatch,
+    action: &'static str,
+    apply: F,
+) -> ApiResult<HttpResponse>
+where
+    R: Versioned,
+    F: FnOnce(&mut AnyConnection, &Scope<'_>, &R) -> ApiResult<R> + Send + 'static,
+{
+    Ok(respond(
+        &change(pool, writer, id, precondition, action, apply).await?,
+    ))
+}
+
+/// Deletes record `id` through [`change`]: `tombstone` returns it marked deleted; 204.
+pub async fn delete<R, F>(
+    pool: &Pool,
+    writer: Writer,
+    id: String,
+    precondition: IfMatch,
+    tombstone: F,
+) -> ApiResult<HttpResponse>
+where
+    R: Versioned,
+    F: FnOnce(&mut AnyConnection, &Scope<'_>, &R) -> ApiResult<R> + Send + 'static,
+{
+    change(pool, writer, id, precondition, "delete", tombstone).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// 200 with the live record `id` and its `ETag`, or 404.
+pub async fn read<R: Versioned>(pool: &Pool, id: String) -> ApiResult<HttpResponse> {
+    let record: R = run_db(pool, move |conn| load(conn, &id)).await?;
+    Ok(respond(&record))
+}
+
 /// Inserts the record `build` makes, authorized for its owner and audited as `create`, behind
 /// the request's `Idempotency-Key` (`input` is what the key's fingerprint covers).
 pub async fn create<R, F>(

@@ -222,12 +222,12 @@ pub async fn delete_indicator_value(
     precondition: IfMatch,
     writer: Writer,
 ) -> ApiResult<HttpResponse> {
-    write::change(
+    let id = path.into_inner().id;
+    write::delete(
         &state.pool,
         writer,
-        path.into_inner().id,
+        id,
         precondition,
-        "delete",
         |conn, scope, before: &IndicatorValueRow| {
             let year = indicator_import::year_of(&before.period);
             crate::locks::check_value(conn, &before.member_state, year)?;
@@ -238,6 +238,5 @@ pub async fn delete_indicator_value(
             })
         },
     )
-    .await?;
-    Ok(HttpResponse::NoContent().finish())
+    .await
 }
