@@ -369,18 +369,17 @@ pub async fn create_indicator(
     body: With<Admin, IndicatorInput>,
 ) -> ApiResult<HttpResponse> {
     let With(admin, input) = body;
-    let fingerprint = input.clone();
     write::create(
         &req,
         &state.pool,
         (*admin).clone(),
-        &fingerprint,
-        move |conn, _| {
+        input,
+        move |conn, _, input| {
             let code = input
                 .code
                 .clone()
                 .ok_or_else(|| ApiError::invalid("/code", "is required"))?;
-            let row = build(conn, &code, &input)?;
+            let row = build(conn, &code, input)?;
             if IndicatorRow::find(conn, &code)?.is_some() {
                 return Err(exists(&code));
             }

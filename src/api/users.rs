@@ -259,8 +259,8 @@ pub async fn create_user(
         &req,
         &state.pool,
         (*admin).clone(),
-        &fingerprint,
-        move |conn, _| {
+        fingerprint,
+        move |conn, _, _| {
             check_scope(
                 conn,
                 body.role,

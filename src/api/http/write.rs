@@ -200,24 +200,25 @@ pub async fn read<R: Versioned>(pool: &Pool, id: String) -> ApiResult<HttpRespon
     Ok(respond(&record))
 }
 
-/// Inserts the record `build` makes, authorized for its owner and audited as `create`, behind
-/// the request's `Idempotency-Key` (`input` is what the key's fingerprint covers).
-pub async fn create<R, F>(
+/// Inserts the record `build` makes from `input`, authorized for its owner and audited as
+/// `create`, behind the request's `Idempotency-Key` (whose fingerprint covers `input`).
+pub async fn create<R, I, F>(
     req: &HttpRequest,
     pool: &Pool,
     writer: Writer,
-    input: &impl Serialize,
+    input: I,
     build: F,
 ) -> ApiResult<HttpResponse>
 where
     R: Versioned,
-    F: Fn(&mut AnyConnection, &Writer) -> ApiResult<R> + Send + 'static,
+    I: Serialize + Send + 'static,
+    F: Fn(&mut AnyConnection, &Writer, &I) -> ApiResult<R> + Send + 'static,
 {
     let key = idempotency::key_from(req)?;
-    let hash = idempotency::fingerprint(req, input);
+    let hash = idempotency::fingerprint(req, &input);
     let caller = writer.caller().clone();
     idempotency::create(pool, &caller, key, hash, move |conn| {
-        let record = build(conn, &writer)?;
+        let record = build(conn, &writer, &input)?;
         let scope = writer.scope(record.owner())?;
         record.insert(conn).map_err(|e| record.write_error(e))?;
         audit(conn, &scope, "create", None, Some(&record))?;

@@ -88,16 +88,15 @@ pub async fn create_national_authority(
     body: With<Writer, NationalAuthorityInput>,
 ) -> ApiResult<HttpResponse> {
     let With(writer, input) = body;
-    let fingerprint = input.clone();
     write::create(
         &req,
         &state.pool,
         writer,
-        &fingerprint,
-        move |conn, writer| {
+        input,
+        move |conn, writer, input| {
             let ms =
                 write::target_state(conn, writer, input.member_state.as_deref(), "/member_state")?;
-            let mut row = record::validate(&input, &ms)?;
+            let mut row = record::validate(input, &ms)?;
             let now = crate::timestamp::Timestamp::now().to_db();
             row.id = write::new_id();
             row.created_at = now.clone();

@@ -88,8 +88,8 @@ pub async fn create_reporting_cycle(
         &req,
         &state.pool,
         (*admin).clone(),
-        &input,
-        move |conn, _| {
+        input,
+        move |conn, _, _| {
             if WorkPlanRow::find(conn, &row.work_plan)?.is_none() {
                 return Err(ApiError::invalid(
                     "/work_plan",

@@ -88,14 +88,9 @@ pub async fn create_training_event(
     body: With<Writer, TrainingEventInput>,
 ) -> ApiResult<HttpResponse> {
     let With(writer, input) = body;
-    let fingerprint = input.clone();
-    write::create(
-        &req,
-        &state.pool,
-        writer,
-        &fingerprint,
-        move |conn, writer| record::build(conn, writer, &input, None),
-    )
+    write::create(&req, &state.pool, writer, input, |conn, writer, input| {
+        record::build(conn, writer, input, None)
+    })
     .await
 }
 

@@ -217,13 +217,12 @@ pub async fn create_work_plan(
 ) -> ApiResult<HttpResponse> {
     let With(admin, new) = body;
     new.validate()?;
-    let fingerprint = new.clone();
     write::create(
         &req,
         &state.pool,
         (*admin).clone(),
-        &fingerprint,
-        move |conn, _| {
+        new,
+        move |conn, _, new| {
             if WorkPlanRecord::find(conn, &new.code)?.is_some() {
                 return Err(record::exists(&new.code));
             }
