@@ -18,9 +18,9 @@ use crate::api::http::idempotency::IdempotencyKey;
 use crate::api::http::list::{self, ListParams, ListQuery, Listing, NoFilter};
 use crate::api::http::pagination::Page;
 use crate::api::http::precondition::IfMatch;
-use crate::api::http::rows::{conflict_as, csv_cells_of, KeyedRow, Since};
-use crate::api::http::write::{self, Versioned};
-use crate::auth::{Admin, Caller, Owner, With};
+use crate::api::http::rows::{csv_cells_of, KeyedRow, Since};
+use crate::api::http::write;
+use crate::auth::{Admin, Caller, With};
 use crate::db::text_enum::JsonText;
 use crate::db::AnyConnection;
 use crate::domain::contact;
@@ -158,26 +158,14 @@ impl From<&IndicatorRow> for Indicator {
     }
 }
 
-impl Versioned for IndicatorRow {
-    const KIND: &'static str = "indicator";
-    const NOUN: &'static str = "indicator";
-    type View = Indicator;
-
-    crate::versioned_row!(code);
-
-    fn owner(&self) -> Owner<'_> {
-        Owner::Secretariat
-    }
-    fn view(&self) -> Indicator {
-        Indicator::from(self)
-    }
-    fn location(&self) -> String {
-        format!("/api/v1/indicators/{}", self.code)
-    }
-    fn write_error(&self, e: diesel::result::Error) -> ApiError {
-        conflict_as(e, || exists(&self.code))
-    }
-}
+crate::secretariat_row!(
+    IndicatorRow,
+    "indicator",
+    Indicator,
+    code,
+    "/api/v1/indicators",
+    exists(code)
+);
 
 fn exists(code: &str) -> ApiError {
     ApiError::conflict(format!("Indicator {code} exists; change it with PUT."))

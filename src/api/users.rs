@@ -8,9 +8,9 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::api::http::list::{self, ListParams, ListQuery, NoFilter};
 use crate::api::http::pagination::Page;
 use crate::api::http::precondition::{IdPath, IfMatch};
-use crate::api::http::rows::{conflict_as, KeyedRow, Since};
+use crate::api::http::rows::{KeyedRow, Since};
 use crate::api::http::write::{self, Versioned};
-use crate::auth::{password, Admin, Owner, With};
+use crate::auth::{password, Admin, With};
 use crate::db::AnyConnection;
 use crate::domain::{MemberStateCode, Password, Role, Username};
 use crate::error::{ApiError, ApiResult, FieldError};
@@ -98,26 +98,7 @@ pub struct UserPatch {
     pub password: Option<String>,
 }
 
-impl Versioned for UserRow {
-    const KIND: &'static str = "user";
-    const NOUN: &'static str = "user";
-    type View = User;
-
-    crate::versioned_row!(id);
-
-    fn owner(&self) -> Owner<'_> {
-        Owner::Secretariat
-    }
-    fn view(&self) -> User {
-        User::from(self)
-    }
-    fn location(&self) -> String {
-        format!("/api/v1/users/{}", self.id)
-    }
-    fn write_error(&self, e: diesel::result::Error) -> ApiError {
-        conflict_as(e, || taken(&self.username))
-    }
-}
+crate::secretariat_row!(UserRow, "user", User, id, "/api/v1/users", taken(username));
 
 fn taken(username: &str) -> ApiError {
     ApiError::conflict(format!("The username {username:?} is taken."))

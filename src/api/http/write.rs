@@ -178,20 +178,9 @@ where
     ))
 }
 
-/// Deletes record `id` through [`change`]: `tombstone` returns it marked deleted; 204.
-pub async fn delete<R, F>(
-    pool: &Pool,
-    writer: Writer,
-    id: String,
-    precondition: IfMatch,
-    tombstone: F,
-) -> ApiResult<HttpResponse>
-where
-    R: Versioned,
-    F: FnOnce(&mut AnyConnection, &Scope<'_>, &R) -> ApiResult<R> + Send + 'static,
-{
-    change(pool, writer, id, precondition, "delete", tombstone).await?;
-    Ok(HttpResponse::NoContent().finish())
+/// 204, the answer to a deletion (a [`change`] that marks the record deleted).
+pub fn no_content<R>(_deleted: R) -> HttpResponse {
+    HttpResponse::NoContent().finish()
 }
 
 /// 200 with the live record `id` and its `ETag`, or 404.

@@ -222,12 +222,12 @@ pub async fn delete_indicator_value(
     precondition: IfMatch,
     writer: Writer,
 ) -> ApiResult<HttpResponse> {
-    let id = path.into_inner().id;
-    write::delete(
+    write::change(
         &state.pool,
         writer,
-        id,
+        path.into_inner().id,
         precondition,
+        "delete",
         |conn, scope, before: &IndicatorValueRow| {
             let year = indicator_import::year_of(&before.period);
             crate::locks::check_value(conn, &before.member_state, year)?;
@@ -239,4 +239,5 @@ pub async fn delete_indicator_value(
         },
     )
     .await
+    .map(write::no_content)
 }

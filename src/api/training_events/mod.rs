@@ -201,12 +201,12 @@ pub async fn delete_training_event(
     precondition: IfMatch,
     writer: Writer,
 ) -> ApiResult<HttpResponse> {
-    let id = path.into_inner().id;
-    write::delete(
+    write::change(
         &state.pool,
         writer,
-        id,
+        path.into_inner().id,
         precondition,
+        "delete",
         |_, _, before: &TrainingEventRecord| {
             let mut after = before.clone();
             // The pipeline dates it with the change (see `stamp`).
@@ -215,6 +215,7 @@ pub async fn delete_training_event(
         },
     )
     .await
+    .map(write::no_content)
 }
 
 /// Every version of an event, oldest first, with who changed it and when (deleted events too:
