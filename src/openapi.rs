@@ -113,7 +113,7 @@ pub fn complete(mut api: OpenApiDoc) -> OpenApiDoc {
                 add("401", "Unauthorized");
             }
             // A caller may always change its own account.
-            if !public && !read_only && !(path == "/api/v1/me" || path.starts_with("/api/v1/me/")) {
+            if !(public || read_only || path == "/api/v1/me" || path.starts_with("/api/v1/me/")) {
                 add("403", "Forbidden");
             }
             if path.contains('{') {

@@ -24,8 +24,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Registers every `/api/v1` route.
 pub fn configure_v1(cfg: &mut ServiceConfig) {
-    let resources: [(&str, fn(&mut ServiceConfig)); 15] = [
-        ("/auth", auth::configure),
+    let resources = [
+        ("/auth", auth::configure as fn(&mut ServiceConfig)),
         ("/me", me::configure),
         ("/users", users::configure),
         ("/member-states", member_states::configure),
