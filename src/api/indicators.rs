@@ -18,10 +18,9 @@ use crate::api::http::idempotency::IdempotencyKey;
 use crate::api::http::list::{self, ListParams, ListQuery, Listing, NoFilter};
 use crate::api::http::pagination::Page;
 use crate::api::http::precondition::IfMatch;
-use crate::api::http::rows::{conflict_as, csv_cells_of, KeyedRow, Since};
-use crate::api::http::run_db;
-use crate::api::http::write::{self, Versioned};
-use crate::auth::{Admin, Caller, Owner, With};
+use crate::api::http::rows::{csv_cells_of, KeyedRow, Since};
+use crate::api::http::write;
+use crate::auth::{Admin, Caller, With};
 use crate::db::text_enum::JsonText;
 use crate::db::AnyConnection;
 use crate::domain::contact;
@@ -159,26 +158,14 @@ impl From<&IndicatorRow> for Indicator {
     }
 }
 
-impl Versioned for IndicatorRow {
-    const KIND: &'static str = "indicator";
-    const NOUN: &'static str = "indicator";
-    type View = Indicator;
-
-    crate::versioned_row!(code);
-
-    fn owner(&self) -> Owner<'_> {
-        Owner::Secretariat
-    }
-    fn view(&self) -> Indicator {
-        Indicator::from(self)
-    }
-    fn location(&self) -> String {
-        format!("/api/v1/indicators/{}", self.code)
-    }
-    fn write_error(&self, e: diesel::result::Error) -> ApiError {
-        conflict_as(e, || exists(&self.code))
-    }
-}
+crate::secretariat_row!(
+    IndicatorRow,
+    "indicator",
+    Indicator,
+    code,
+    "/api/v1/indicators",
+    exists(code)
+);
 
 fn exists(code: &str) -> ApiError {
     ApiError::conflict(format!("Indicator {code} exists; change it with PUT."))
@@ -237,9 +224,7 @@ pub async fn get_indicator(
     state: web::Data<AppState>,
     code: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let code = code.into_inner();
-    let row: IndicatorRow = run_db(&state.pool, move |conn| write::load(conn, &code)).await?;
-    Ok(write::respond(&row))
+    write::read::<IndicatorRow>(&state.pool, code.into_inner()).await
 }
 
 /// An indicator as written by an administrator.
@@ -372,18 +357,17 @@ pub async fn create_indicator(
     body: With<Admin, IndicatorInput>,
 ) -> ApiResult<HttpResponse> {
     let With(admin, input) = body;
-    let fingerprint = input.clone();
     write::create(
         &req,
         &state.pool,
         (*admin).clone(),
-        &fingerprint,
-        move |conn, _| {
+        input,
+        move |conn, _, input| {
             let code = input
                 .code
                 .clone()
                 .ok_or_else(|| ApiError::invalid("/code", "is required"))?;
-            let row = build(conn, &code, &input)?;
+            let row = build(conn, &code, input)?;
             if IndicatorRow::find(conn, &code)?.is_some() {
                 return Err(exists(&code));
             }
@@ -413,7 +397,7 @@ pub async fn replace_indicator(
 ) -> ApiResult<HttpResponse> {
     let With(admin, input) = body;
     let code = code.into_inner();
-    let row = write::change(
+    write::update(
         &state.pool,
         (*admin).clone(),
         code.clone(),
@@ -437,8 +421,7 @@ pub async fn replace_indicator(
             Ok(after)
         },
     )
-    .await?;
-    Ok(write::respond(&row))
+    .await
 }
 
 fn has_values(conn: &mut AnyConnection, code: &str) -> ApiResult<bool> {

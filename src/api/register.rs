@@ -10,6 +10,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::api::http::csv;
 use crate::api::http::extract::QueryParams;
 use crate::api::http::language;
+use crate::api::http::rows::csv_cells_of;
 use crate::api::http::run_db;
 use crate::api::national_authorities::NationalAuthority;
 use crate::auth::Caller;
@@ -147,23 +148,10 @@ pub async fn get_register(
                 out.push_str(&csv::line(&cells));
             }
             for a in &e.authorities {
-                out.push_str(&csv::line(&[
-                    e.member_state.clone(),
-                    e.name.clone(),
-                    region.clone(),
-                    a.role.as_str().to_string(),
-                    a.institution.clone(),
-                    csv::opt(&a.unit),
-                    csv::opt(&a.contact_name),
-                    csv::opt(&a.position_title),
-                    csv::opt(&a.email),
-                    csv::opt(&a.phone),
-                    csv::opt(&a.address),
-                    csv::opt(&a.website),
-                    csv::join(&a.languages),
-                    csv::opt(&a.designated_on),
-                    a.updated_at.to_db(),
-                ]));
+                // The authority's cells are its wire fields, as in its own CSV.
+                let head = [e.member_state.clone(), e.name.clone(), region.clone()];
+                let cells = [&head[..], &csv_cells_of(a, &CSV_HEADERS[3..])].concat();
+                out.push_str(&csv::line(&cells));
             }
         }
         return Ok(HttpResponse::Ok()

@@ -8,10 +8,9 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::api::http::list::{self, ListParams, ListQuery, NoFilter};
 use crate::api::http::pagination::Page;
 use crate::api::http::precondition::{IdPath, IfMatch};
-use crate::api::http::rows::{conflict_as, KeyedRow, Since};
-use crate::api::http::run_db;
+use crate::api::http::rows::{KeyedRow, Since};
 use crate::api::http::write::{self, Versioned};
-use crate::auth::{password, Admin, Owner, With};
+use crate::auth::{password, Admin, With};
 use crate::db::AnyConnection;
 use crate::domain::{MemberStateCode, Password, Role, Username};
 use crate::error::{ApiError, ApiResult, FieldError};
@@ -99,26 +98,7 @@ pub struct UserPatch {
     pub password: Option<String>,
 }
 
-impl Versioned for UserRow {
-    const KIND: &'static str = "user";
-    const NOUN: &'static str = "user";
-    type View = User;
-
-    crate::versioned_row!(id);
-
-    fn owner(&self) -> Owner<'_> {
-        Owner::Secretariat
-    }
-    fn view(&self) -> User {
-        User::from(self)
-    }
-    fn location(&self) -> String {
-        format!("/api/v1/users/{}", self.id)
-    }
-    fn write_error(&self, e: diesel::result::Error) -> ApiError {
-        conflict_as(e, || taken(&self.username))
-    }
-}
+crate::secretariat_row!(UserRow, "user", User, id, "/api/v1/users", taken(username));
 
 fn taken(username: &str) -> ApiError {
     ApiError::conflict(format!("The username {username:?} is taken."))
@@ -260,8 +240,8 @@ pub async fn create_user(
         &req,
         &state.pool,
         (*admin).clone(),
-        &fingerprint,
-        move |conn, _| {
+        fingerprint,
+        move |conn, _, _| {
             check_scope(
                 conn,
                 body.role,
@@ -295,9 +275,7 @@ pub async fn get_user(
     state: web::Data<AppState>,
     path: web::Path<IdPath>,
 ) -> ApiResult<HttpResponse> {
-    let id = path.into_inner().id;
-    let row: UserRow = run_db(&state.pool, move |conn| write::load(conn, &id)).await?;
-    Ok(write::respond(&row))
+    write::read::<UserRow>(&state.pool, path.into_inner().id).await
 }
 
 /// Change a user's role, member state or active flag, or reset its password. Honours `If-Match`.
@@ -326,7 +304,7 @@ pub async fn update_user(
         }
         None => None,
     };
-    let row = write::change(
+    write::update(
         &state.pool,
         (*admin).clone(),
         path.into_inner().id,
@@ -365,6 +343,5 @@ pub async fn update_user(
             Ok(after)
         },
     )
-    .await?;
-    Ok(write::respond(&row))
+    .await
 }

@@ -85,6 +85,11 @@ async fn the_register_lists_every_state_with_its_point_of_contact_first() {
         1 + 34 + 3,
         "header, one row per empty state, one per authority: {csv}"
     );
+    assert!(
+        csv.lines()
+            .any(|l| l.contains(",national_point_of_contact,Zeta Contact,,,,,,,,,,20")),
+        "an authority's cells, empty ones included: {csv}"
+    );
     let caribbean: Value = app
         .get("/api/v1/register?subregion=caribbean", &viewer)
         .await

@@ -202,8 +202,8 @@ pub async fn delete_commitment(
             )
         })
     })
-    .await?;
-    Ok(HttpResponse::NoContent().finish())
+    .await
+    .map(write::no_content)
 }
 
 /// Every change to a commitment (status and all other fields), oldest first, with who and when.

@@ -60,6 +60,34 @@ macro_rules! versioned_fields {
     };
 }
 
+/// `impl Versioned` for a row of the Secretariat's own data named `$kind`, keyed by `$id`, shown
+/// as `$view` (`From<&Row>`), found at `$base/{id}`; a uniqueness conflict is `$explain(&$field)`.
+#[macro_export]
+macro_rules! secretariat_row {
+    ($row:ty, $kind:literal, $view:ty, $id:ident, $base:literal, $explain:ident($field:ident)) => {
+        impl $crate::api::http::write::Versioned for $row {
+            const KIND: &'static str = $kind;
+            const NOUN: &'static str = $kind;
+            type View = $view;
+
+            $crate::versioned_row!($id);
+
+            fn owner(&self) -> $crate::auth::Owner<'_> {
+                $crate::auth::Owner::Secretariat
+            }
+            fn view(&self) -> $view {
+                <$view>::from(self)
+            }
+            fn location(&self) -> String {
+                format!(concat!($base, "/{}"), self.$id)
+            }
+            fn write_error(&self, e: ::diesel::result::Error) -> $crate::error::ApiError {
+                $crate::api::http::rows::conflict_as(e, || $explain(&self.$field))
+            }
+        }
+    };
+}
+
 /// The problem of a failed write: `explain()` for a uniqueness conflict, the usual one otherwise.
 pub fn conflict_as(e: diesel::result::Error, explain: impl FnOnce() -> ApiError) -> ApiError {
     let e = ApiError::from(e);

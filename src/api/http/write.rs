@@ -160,24 +160,54 @@ where
     .await
 }
 
-/// Inserts the record `build` makes, authorized for its owner and audited as `create`, behind
-/// the request's `Idempotency-Key` (`input` is what the key's fingerprint covers).
-pub async fn create<R, F>(
+/// [`change`], answered with the record after it and its `ETag`.
+pub async fn update<R, F>(
+    pool: &Pool,
+    writer: Writer,
+    id: String,
+    precondition: IfMatch,
+    action: &'static str,
+    apply: F,
+) -> ApiResult<HttpResponse>
+where
+    R: Versioned,
+    F: FnOnce(&mut AnyConnection, &Scope<'_>, &R) -> ApiResult<R> + Send + 'static,
+{
+    Ok(respond(
+        &change(pool, writer, id, precondition, action, apply).await?,
+    ))
+}
+
+/// 204, the answer to a deletion (a [`change`] that marks the record deleted).
+pub fn no_content<R>(_deleted: R) -> HttpResponse {
+    HttpResponse::NoContent().finish()
+}
+
+/// 200 with the live record `id` and its `ETag`, or 404.
+pub async fn read<R: Versioned>(pool: &Pool, id: String) -> ApiResult<HttpResponse> {
+    let record: R = run_db(pool, move |conn| load(conn, &id)).await?;
+    Ok(respond(&record))
+}
+
+/// Inserts the record `build` makes from `input`, authorized for its owner and audited as
+/// `create`, behind the request's `Idempotency-Key` (whose fingerprint covers `input`).
+pub async fn create<R, I, F>(
     req: &HttpRequest,
     pool: &Pool,
     writer: Writer,
-    input: &impl Serialize,
+    input: I,
     build: F,
 ) -> ApiResult<HttpResponse>
 where
     R: Versioned,
-    F: Fn(&mut AnyConnection, &Writer) -> ApiResult<R> + Send + 'static,
+    I: Serialize + Send + 'static,
+    F: Fn(&mut AnyConnection, &Writer, &I) -> ApiResult<R> + Send + 'static,
 {
     let key = idempotency::key_from(req)?;
-    let hash = idempotency::fingerprint(req, input);
+    let hash = idempotency::fingerprint(req, &input);
     let caller = writer.caller().clone();
     idempotency::create(pool, &caller, key, hash, move |conn| {
-        let record = build(conn, &writer)?;
+        let record = build(conn, &writer, &input)?;
         let scope = writer.scope(record.owner())?;
         record.insert(conn).map_err(|e| record.write_error(e))?;
         audit(conn, &scope, "create", None, Some(&record))?;

@@ -238,6 +238,6 @@ pub async fn delete_indicator_value(
             })
         },
     )
-    .await?;
-    Ok(HttpResponse::NoContent().finish())
+    .await
+    .map(write::no_content)
 }

@@ -17,7 +17,6 @@ use crate::api::http::idempotency::IdempotencyKey;
 use crate::api::http::list::{self, ListParams, ListQuery};
 use crate::api::http::pagination::{Page, PageParams};
 use crate::api::http::precondition::{IdPath, IfMatch};
-use crate::api::http::run_db;
 use crate::api::http::write::{self, Versioned};
 use crate::auth::{Caller, With, Writer};
 use crate::domain::MemberStateCode;
@@ -89,16 +88,15 @@ pub async fn create_national_authority(
     body: With<Writer, NationalAuthorityInput>,
 ) -> ApiResult<HttpResponse> {
     let With(writer, input) = body;
-    let fingerprint = input.clone();
     write::create(
         &req,
         &state.pool,
         writer,
-        &fingerprint,
-        move |conn, writer| {
+        input,
+        move |conn, writer, input| {
             let ms =
                 write::target_state(conn, writer, input.member_state.as_deref(), "/member_state")?;
-            let mut row = record::validate(&input, &ms)?;
+            let mut row = record::validate(input, &ms)?;
             let now = crate::timestamp::Timestamp::now().to_db();
             row.id = write::new_id();
             row.created_at = now.clone();
@@ -123,16 +121,14 @@ pub async fn get_national_authority(
     state: web::Data<AppState>,
     path: web::Path<IdPath>,
 ) -> ApiResult<HttpResponse> {
-    let id = path.into_inner().id;
-    let row: NationalAuthorityRow = run_db(&state.pool, move |conn| write::load(conn, &id)).await?;
-    Ok(write::respond(&row))
+    write::read::<NationalAuthorityRow>(&state.pool, path.into_inner().id).await
 }
 
 /// Replaces an entry's fields with `next(current)`; the member state cannot change.
 async fn change<F>(
     state: &AppState,
     writer: Writer,
-    id: String,
+    path: web::Path<IdPath>,
     precondition: IfMatch,
     action: &'static str,
     next: F,
@@ -140,10 +136,10 @@ async fn change<F>(
 where
     F: FnOnce(&NationalAuthority) -> NationalAuthorityInput + Send + 'static,
 {
-    let row = write::change(
+    write::update(
         &state.pool,
         writer,
-        id,
+        path.into_inner().id,
         precondition,
         action,
         move |_, _, before: &NationalAuthorityRow| {
@@ -164,8 +160,7 @@ where
             Ok(after)
         },
     )
-    .await?;
-    Ok(write::respond(&row))
+    .await
 }
 
 /// Replace every field of an entry (omitted optional fields become null). Honours `If-Match`;
@@ -187,15 +182,7 @@ pub async fn replace_national_authority(
     body: With<Writer, NationalAuthorityInput>,
 ) -> ApiResult<HttpResponse> {
     let With(writer, input) = body;
-    change(
-        &state,
-        writer,
-        path.into_inner().id,
-        precondition,
-        "update",
-        move |_| input,
-    )
-    .await
+    change(&state, writer, path, precondition, "update", move |_| input).await
 }
 
 /// Change some fields of an entry. Honours `If-Match`.
@@ -216,14 +203,9 @@ pub async fn update_national_authority(
     body: With<Writer, NationalAuthorityPatch>,
 ) -> ApiResult<HttpResponse> {
     let With(writer, patch) = body;
-    change(
-        &state,
-        writer,
-        path.into_inner().id,
-        precondition,
-        "update",
-        move |current| patch.apply(current),
-    )
+    change(&state, writer, path, precondition, "update", move |c| {
+        patch.apply(c)
+    })
     .await
 }
 
@@ -243,20 +225,13 @@ pub async fn delete_national_authority(
     precondition: IfMatch,
     writer: Writer,
 ) -> ApiResult<HttpResponse> {
-    change(
-        &state,
-        writer,
-        path.into_inner().id,
-        precondition,
-        "deactivate",
-        |current| {
-            NationalAuthorityPatch {
-                active: Some(false),
-                ..Default::default()
-            }
-            .apply(current)
-        },
-    )
+    let deactivate = NationalAuthorityPatch {
+        active: Some(false),
+        ..Default::default()
+    };
+    change(&state, writer, path, precondition, "deactivate", move |c| {
+        deactivate.apply(c)
+    })
     .await
 }
 

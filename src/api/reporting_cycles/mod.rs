@@ -88,8 +88,8 @@ pub async fn create_reporting_cycle(
         &req,
         &state.pool,
         (*admin).clone(),
-        &input,
-        move |conn, _| {
+        input,
+        move |conn, _, _| {
             if WorkPlanRow::find(conn, &row.work_plan)?.is_none() {
                 return Err(ApiError::invalid(
                     "/work_plan",
@@ -127,9 +127,7 @@ pub async fn get_reporting_cycle(
     state: web::Data<AppState>,
     path: web::Path<CyclePath>,
 ) -> ApiResult<HttpResponse> {
-    let code = path.into_inner().code;
-    let row: ReportingCycleRow = run_db(&state.pool, move |conn| write::load(conn, &code)).await?;
-    Ok(write::respond(&row))
+    write::read::<ReportingCycleRow>(&state.pool, path.into_inner().code).await
 }
 
 /// Change a cycle's due date or close/reopen it (admin). A closed cycle takes no submissions.
@@ -152,7 +150,7 @@ pub async fn update_reporting_cycle(
     if let Some(d) = &patch.due_date {
         contact::date(d).map_err(|m| ApiError::invalid("/due_date", m))?;
     }
-    let row = write::change(
+    write::update(
         &state.pool,
         (*admin).clone(),
         path.into_inner().code,
@@ -169,8 +167,7 @@ pub async fn update_reporting_cycle(
             Ok(after)
         },
     )
-    .await?;
-    Ok(write::respond(&row))
+    .await
 }
 
 /// Every member state's submission in the cycle (all 35, by code) with its status and how complete

@@ -174,12 +174,12 @@ fn biennial(conn: &mut AnyConnection, code: &str, lang: &str) -> ApiResult<Bienn
         per_state
             .entry(r.member_state.clone())
             .or_default()
-            .add(&r.status);
+            .add(r.status);
         by_section
             .entry(section.unwrap_or_default())
             .or_default()
-            .add(&r.status);
-        all.add(&r.status);
+            .add(r.status);
+        all.add(r.status);
     }
     let guidelines = plan_guidelines.len();
     let all = all.out_of(guidelines * subs.len());

@@ -98,8 +98,8 @@ pub async fn get_implementation_report(
         let mut by_g: HashMap<i32, StatusCounts> = HashMap::new();
         let mut by_s: HashMap<String, StatusCounts> = HashMap::new();
         for r in CommitmentRow::list(conn, &f, None, MANY)? {
-            by_g.entry(r.guideline_number).or_default().add(&r.status);
-            by_s.entry(r.member_state).or_default().add(&r.status);
+            by_g.entry(r.guideline_number).or_default().add(r.status);
+            by_s.entry(r.member_state).or_default().add(r.status);
         }
         let by_guideline = guidelines
             .iter()

@@ -137,7 +137,7 @@ pub async fn get_member_state_report(
             ..Default::default()
         };
         for r in CommitmentRow::list(conn, &cf, None, MANY)? {
-            commitments.add(&r.status);
+            commitments.add(r.status);
         }
         let (training, _) = training(conn, Some(&code), from, to)?;
         let reported = ReportingCycleRow::reported(conn, from, to, Some(&code))?;

@@ -19,7 +19,6 @@ use crate::api::http::idempotency::IdempotencyKey;
 use crate::api::http::list::{self, ListParams, ListQuery};
 use crate::api::http::pagination::{Page, PageParams};
 use crate::api::http::precondition::{IdPath, IfMatch};
-use crate::api::http::run_db;
 use crate::api::http::write::{self, Versioned};
 use crate::auth::{Caller, With, Writer};
 use crate::error::{ApiError, ApiResult};
@@ -89,14 +88,9 @@ pub async fn create_training_event(
     body: With<Writer, TrainingEventInput>,
 ) -> ApiResult<HttpResponse> {
     let With(writer, input) = body;
-    let fingerprint = input.clone();
-    write::create(
-        &req,
-        &state.pool,
-        writer,
-        &fingerprint,
-        move |conn, writer| record::build(conn, writer, &input, None),
-    )
+    write::create(&req, &state.pool, writer, input, |conn, writer, input| {
+        record::build(conn, writer, input, None)
+    })
     .await
 }
 
@@ -114,34 +108,31 @@ pub async fn get_training_event(
     state: web::Data<AppState>,
     path: web::Path<IdPath>,
 ) -> ApiResult<HttpResponse> {
-    let id = path.into_inner().id;
-    let rec: TrainingEventRecord = run_db(&state.pool, move |conn| write::load(conn, &id)).await?;
-    Ok(write::respond(&rec))
+    write::read::<TrainingEventRecord>(&state.pool, path.into_inner().id).await
 }
 
 /// Replaces an event with `next(current)`, built and checked like a new one.
 async fn change<F>(
     state: &AppState,
     writer: Writer,
-    id: String,
+    path: web::Path<IdPath>,
     precondition: IfMatch,
     next: F,
 ) -> ApiResult<HttpResponse>
 where
     F: FnOnce(&TrainingEvent) -> TrainingEventInput + Send + 'static,
 {
-    let rec = write::change(
+    write::update(
         &state.pool,
         writer,
-        id,
+        path.into_inner().id,
         precondition,
         "update",
         move |conn, scope, before: &TrainingEventRecord| {
             record::build(conn, scope.writer(), &next(&before.view()), Some(before))
         },
     )
-    .await?;
-    Ok(write::respond(&rec))
+    .await
 }
 
 /// Replace every field of an event (omitted optional fields become null; an omitted
@@ -163,18 +154,12 @@ pub async fn replace_training_event(
     body: With<Writer, TrainingEventInput>,
 ) -> ApiResult<HttpResponse> {
     let With(writer, mut input) = body;
-    change(
-        &state,
-        writer,
-        path.into_inner().id,
-        precondition,
-        move |current| {
-            if input.member_state.is_none() {
-                input.member_state = Some(current.member_state.clone());
-            }
-            input
-        },
-    )
+    change(&state, writer, path, precondition, move |current| {
+        if input.member_state.is_none() {
+            input.member_state = Some(current.member_state.clone());
+        }
+        input
+    })
     .await
 }
 
@@ -196,14 +181,7 @@ pub async fn update_training_event(
     body: With<Writer, TrainingEventPatch>,
 ) -> ApiResult<HttpResponse> {
     let With(writer, patch) = body;
-    change(
-        &state,
-        writer,
-        path.into_inner().id,
-        precondition,
-        move |current| patch.apply(current),
-    )
-    .await
+    change(&state, writer, path, precondition, move |c| patch.apply(c)).await
 }
 
 /// Delete an event. It remains as a tombstone for synchronising clients (`include_deleted=true`)
@@ -236,8 +214,8 @@ pub async fn delete_training_event(
             Ok(after)
         },
     )
-    .await?;
-    Ok(HttpResponse::NoContent().finish())
+    .await
+    .map(write::no_content)
 }
 
 /// Every version of an event, oldest first, with who changed it and when (deleted events too:
@@ -263,12 +241,10 @@ pub async fn list_training_event_history(
         TrainingEventRecord::KIND,
         path.into_inner().id,
         page.0,
-        |conn, id| match TrainingEventRecord::find(conn, id)? {
-            Some(_) => Ok(()),
-            None => Err(ApiError::not_found(format!(
-                "No such {}.",
-                TrainingEventRecord::NOUN
-            ))),
+        |conn, id| {
+            TrainingEventRecord::find(conn, id)?
+                .map(drop)
+                .ok_or_else(|| ApiError::not_found("No such training event."))
         },
     )
     .await

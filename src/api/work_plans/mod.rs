@@ -58,19 +58,22 @@ fn number_path(raw: &str, what: &str) -> ApiResult<i32> {
         .ok_or_else(|| ApiError::invalid("number", format!("must be a positive {what} number")))
 }
 
-/// Which guidelines or mandates (list `L`) of plan `code` a list shows: the list
+/// The guidelines or mandates (list `L`) of plan `code`: the code, `section` and the list
 /// parameters are checked first, then the plan (404) and the `section` (422).
-async fn plan_part<L: Listing>(
+async fn plan_part<L: Listing<Filter = PlanPart>>(
+    req: &HttpRequest,
     state: &AppState,
-    code: String,
+    code: &str,
     section: Option<String>,
     list: &ListParams,
-) -> ApiResult<PlanPart> {
+) -> ApiResult<HttpResponse> {
+    let code = plan_path(code)?;
+    bounded("section", section.as_deref(), 32)?;
     let page = list.page();
     page.limit()?;
     page.after::<L::Key>(L::KIND)?;
     let since = list.since()?;
-    run_db(&state.pool, move |conn| {
+    let part = run_db(&state.pool, move |conn| {
         let plan = record::load(conn, &code)?;
         if let Some(s) = &section {
             if !plan.sections.iter().any(|r| &r.section_key == s) {
@@ -87,7 +90,8 @@ async fn plan_part<L: Listing>(
             changed,
         })
     })
-    .await
+    .await?;
+    list::respond::<L>(req, &state.pool, part, list).await
 }
 
 /// List work plans, ordered by code.
@@ -138,11 +142,7 @@ pub async fn list_guidelines(
     code: web::Path<String>,
     query: ListQuery<GuidelineListParams>,
 ) -> ApiResult<HttpResponse> {
-    let code = plan_path(&code)?;
-    let ListQuery { filter, list } = query;
-    bounded("section", filter.section.as_deref(), 32)?;
-    let part = plan_part::<Guidelines>(&state, code, filter.section, &list).await?;
-    list::respond::<Guidelines>(&req, &state.pool, part, &list).await
+    plan_part::<Guidelines>(&req, &state, &code, query.filter.section, &query.list).await
 }
 
 /// Get one guideline.
@@ -187,9 +187,7 @@ pub async fn list_mandates(
     code: web::Path<String>,
     query: ListQuery<NoFilter>,
 ) -> ApiResult<HttpResponse> {
-    let code = plan_path(&code)?;
-    let part = plan_part::<Mandates>(&state, code, None, &query.list).await?;
-    list::respond::<Mandates>(&req, &state.pool, part, &query.list).await
+    plan_part::<Mandates>(&req, &state, &code, None, &query.list).await
 }
 
 /// Add a work plan with its sections, guidelines and mandates (admin), for plans to come.
@@ -217,13 +215,12 @@ pub async fn create_work_plan(
 ) -> ApiResult<HttpResponse> {
     let With(admin, new) = body;
     new.validate()?;
-    let fingerprint = new.clone();
     write::create(
         &req,
         &state.pool,
         (*admin).clone(),
-        &fingerprint,
-        move |conn, _| {
+        new,
+        move |conn, _, new| {
             if WorkPlanRecord::find(conn, &new.code)?.is_some() {
                 return Err(record::exists(&new.code));
             }
