@@ -4,8 +4,8 @@
 use diesel::QueryResult;
 
 use super::wire::{NationalAuthority, NationalAuthorityInput};
-use crate::api::http::csv;
 use crate::api::http::list::Listing;
+use crate::api::http::rows::csv_cells_of;
 use crate::api::http::write::Versioned;
 use crate::auth::Owner;
 use crate::db::text_enum::JsonText;
@@ -166,26 +166,6 @@ impl Listing for Register {
         NationalAuthority::from(&row)
     }
     fn csv_cells(row: &NationalAuthorityRow) -> Vec<String> {
-        let r = NationalAuthority::from(row);
-        vec![
-            r.id,
-            r.member_state,
-            r.role.as_str().into(),
-            r.institution,
-            csv::opt(&r.unit),
-            csv::opt(&r.contact_name),
-            csv::opt(&r.position_title),
-            csv::opt(&r.email),
-            csv::opt(&r.phone),
-            csv::opt(&r.address),
-            csv::opt(&r.website),
-            csv::join(&r.languages),
-            csv::opt(&r.designated_on),
-            r.active.to_string(),
-            csv::opt(&r.notes),
-            r.version.to_string(),
-            r.created_at.to_db(),
-            r.updated_at.to_db(),
-        ]
+        csv_cells_of(&row.view(), Self::CSV_HEADERS)
     }
 }

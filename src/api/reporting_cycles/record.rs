@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::wire::{NewReportingCycle, ReportingCycle};
 use crate::api::http::list::Listing;
+use crate::api::http::rows::csv_cells_of;
 use crate::api::http::write::Versioned;
 use crate::auth::Owner;
 use crate::db::rows::Keyset;
@@ -112,17 +113,7 @@ impl Listing for Cycles {
         ReportingCycle::from(&row)
     }
     fn csv_cells(r: &ReportingCycleRow) -> Vec<String> {
-        vec![
-            r.code.clone(),
-            r.work_plan.clone(),
-            r.period_from.to_string(),
-            r.period_to.to_string(),
-            r.due_date.clone(),
-            r.status.as_str().into(),
-            r.version.to_string(),
-            r.created_at.clone(),
-            r.updated_at.clone(),
-        ]
+        csv_cells_of(&r.view(), Self::CSV_HEADERS)
     }
 }
 
