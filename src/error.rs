@@ -228,15 +228,6 @@ impl ApiError {
         )
     }
 
-    pub fn not_acceptable(detail: impl Into<String>) -> Self {
-        Self::new(
-            StatusCode::NOT_ACCEPTABLE,
-            "not-acceptable",
-            "Not acceptable",
-            detail,
-        )
-    }
-
     pub fn too_many_requests(retry_after_secs: u64, detail: impl Into<String>) -> Self {
         Self::new(
             StatusCode::TOO_MANY_REQUESTS,

@@ -304,12 +304,17 @@ pub async fn update_user(
         }
         None => None,
     };
+    // A reset is named in the audit trail: the password itself is never in a user's view.
+    let action = match new_hash {
+        Some(_) => "reset_password",
+        None => "update",
+    };
     write::update(
         &state.pool,
         (*admin).clone(),
         path.into_inner().id,
         precondition,
-        "update",
+        action,
         move |conn, _, before: &UserRow| {
             let role = patch.role.unwrap_or(before.role);
             let member_state = match patch.member_state {

@@ -36,17 +36,6 @@ impl Caller {
         self.role == Role::Admin
     }
 
-    /// 403 unless the caller is an admin.
-    pub fn require_admin(&self) -> Result<(), ApiError> {
-        if self.is_admin() {
-            Ok(())
-        } else {
-            Err(ApiError::forbidden(
-                "This operation is reserved to administrators.",
-            ))
-        }
-    }
-
     /// May the caller write data of member state `code`? Admins: any; reporters: their own.
     pub fn may_write_state(&self, code: &str) -> bool {
         match self.role {
@@ -54,20 +43,6 @@ impl Caller {
             Role::Reporter => self.member_state.as_deref() == Some(code),
             Role::Viewer => false,
         }
-    }
-
-    /// 403 unless the caller may write data of member state `code`.
-    pub fn require_write_state(&self, code: &str) -> Result<(), ApiError> {
-        if self.may_write_state(code) {
-            return Ok(());
-        }
-        Err(match self.role {
-            Role::Viewer => ApiError::forbidden("Viewers have read-only access."),
-            _ => ApiError::forbidden(format!(
-                "A reporter for {} may not write data of member state {code}.",
-                self.member_state.as_deref().unwrap_or("?")
-            )),
-        })
     }
 }
 

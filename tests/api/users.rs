@@ -339,3 +339,42 @@ async fn the_user_list_pages_with_a_cursor_and_a_link_header() {
     }
     assert_eq!(seen, vec!["admin", "u-alpha", "u-bravo", "u-charlie"]);
 }
+
+#[tokio::test]
+async fn an_admin_password_reset_revokes_tokens_and_is_named_in_the_change_feed() {
+    let app = spawn_app().await;
+    let id = app.create_user("chl-system", "reporter", Some("CHL")).await;
+    let old_token = app.sign_in("chl-system", PASSWORD).await;
+    let res = app
+        .send_json(
+            Method::PATCH,
+            &format!("/api/v1/users/{id}"),
+            Some(&app.admin_token),
+            &json!({"password": "a brand new passphrase"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK, "reset answers the user");
+    let user: Value = res.json().await.expect("json");
+    assert_eq!(user["version"], 2, "a reset is a new version: {user}");
+    assert!(!user.to_string().contains("passphrase"), "{user}");
+    assert_eq!(
+        app.get("/api/v1/me", &old_token).await.status(),
+        StatusCode::UNAUTHORIZED,
+        "the old token dies with the reset"
+    );
+    app.sign_in("chl-system", "a brand new passphrase").await;
+    let feed: Value = app
+        .get("/api/v1/changes?limit=1000", &app.admin_token)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let actions: Vec<&str> = feed["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(|c| c["resource_id"] == id.as_str())
+        .filter_map(|c| c["action"].as_str())
+        .collect();
+    assert_eq!(actions, ["create", "reset_password"], "{feed}");
+}
