@@ -161,6 +161,7 @@ impl From<&IndicatorRow> for Indicator {
 crate::secretariat_row!(
     IndicatorRow,
     "indicator",
+    "indicators",
     Indicator,
     code,
     "/api/v1/indicators",

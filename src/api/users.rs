@@ -98,7 +98,15 @@ pub struct UserPatch {
     pub password: Option<String>,
 }
 
-crate::secretariat_row!(UserRow, "user", User, id, "/api/v1/users", taken(username));
+crate::secretariat_row!(
+    UserRow,
+    "user",
+    "users",
+    User,
+    id,
+    "/api/v1/users",
+    taken(username)
+);
 
 fn taken(username: &str) -> ApiError {
     ApiError::conflict(format!("The username {username:?} is taken."))

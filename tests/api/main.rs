@@ -13,6 +13,7 @@ mod member_states;
 mod national_authorities;
 mod openapi;
 mod operations;
+mod races;
 mod register;
 mod reporting;
 mod sync;

@@ -236,6 +236,7 @@ impl Versioned for CommitmentRow {
     const KIND: &'static str = "commitment";
     const NOUN: &'static str = "commitment";
     type View = Commitment;
+    const TABLE: &'static str = "commitments";
 
     fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<Self>> {
         CommitmentRow::live(conn, id)

@@ -60,15 +60,17 @@ macro_rules! versioned_fields {
     };
 }
 
-/// `impl Versioned` for a row of the Secretariat's own data named `$kind`, keyed by `$id`, shown
+/// `impl Versioned` for a row of the Secretariat's own data named `$kind`, in `$table` keyed by `$id`, shown
 /// as `$view` (`From<&Row>`), found at `$base/{id}`; a uniqueness conflict is `$explain(&$field)`.
 #[macro_export]
 macro_rules! secretariat_row {
-    ($row:ty, $kind:literal, $view:ty, $id:ident, $base:literal, $explain:ident($field:ident)) => {
+    ($row:ty, $kind:literal, $table:literal, $view:ty, $id:ident, $base:literal, $explain:ident($field:ident)) => {
         impl $crate::api::http::write::Versioned for $row {
             const KIND: &'static str = $kind;
             const NOUN: &'static str = $kind;
             type View = $view;
+            const TABLE: &'static str = $table;
+            const KEY_COLUMN: &'static str = stringify!($id);
 
             $crate::versioned_row!($id);
 

@@ -29,6 +29,16 @@ pub trait Versioned: Clone + PartialEq + Send + 'static {
     const NOUN: &'static str;
     /// The wire form, also what the audit trail keeps.
     type View: Serialize;
+    /// The table, and the column `id` names, whose row a change locks first.
+    const TABLE: &'static str;
+    const KEY_COLUMN: &'static str = "id";
+
+    /// Locks the stored row `id` for the rest of the transaction: concurrent changes of one record
+    /// queue, so an unconditional write never loses to a version race and of several writers
+    /// with the same `If-Match` exactly one wins.
+    fn lock(conn: &mut AnyConnection, id: &str) -> QueryResult<()> {
+        crate::db::pool::lock_row(conn, Self::TABLE, Self::KEY_COLUMN, id)
+    }
 
     /// The live record (a deleted one is `None`).
     fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<Self>>;
@@ -115,6 +125,7 @@ where
     R: Versioned,
     F: FnOnce(&mut AnyConnection, &Scope<'_>, &R) -> ApiResult<R>,
 {
+    R::lock(conn, id)?;
     let before: R = load(conn, id)?;
     let scope = writer.scope(before.owner())?;
     precondition.check(&etag_of(&before))?;

@@ -88,6 +88,7 @@ impl Versioned for IndicatorValueRow {
     const KIND: &'static str = "indicator_value";
     const NOUN: &'static str = "value";
     type View = IndicatorValue;
+    const TABLE: &'static str = "indicator_values";
 
     fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<Self>> {
         Ok(IndicatorValueRow::find(conn, id)?.filter(|r| r.deleted_at.is_none()))

@@ -96,6 +96,7 @@ impl Versioned for NationalAuthorityRow {
     const KIND: &'static str = "national_authority";
     const NOUN: &'static str = "register entry";
     type View = NationalAuthority;
+    const TABLE: &'static str = "national_authorities";
 
     crate::versioned_row!(id);
     fn owner(&self) -> Owner<'_> {

@@ -63,6 +63,8 @@ impl Versioned for ReportingCycleRow {
     const KIND: &'static str = "reporting_cycle";
     const NOUN: &'static str = "reporting cycle";
     type View = ReportingCycle;
+    const TABLE: &'static str = "reporting_cycles";
+    const KEY_COLUMN: &'static str = "code";
 
     crate::versioned_row!(code);
     fn owner(&self) -> Owner<'_> {
@@ -147,6 +149,9 @@ impl Versioned for SubmissionRecord {
     const KIND: &'static str = "submission";
     const NOUN: &'static str = "submission";
     type View = SubmissionAudit;
+    const TABLE: &'static str = "submissions";
+    // The audit id `{cycle}/{member_state}` (35 rows a cycle: no index needed).
+    const KEY_COLUMN: &'static str = "cycle || '/' || member_state";
 
     fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<Self>> {
         let Some((cycle, ms)) = id.split_once('/') else {

@@ -198,6 +198,7 @@ impl Versioned for TrainingEventRecord {
     const KIND: &'static str = "training_event";
     const NOUN: &'static str = "training event";
     type View = TrainingEvent;
+    const TABLE: &'static str = "training_events";
 
     fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<Self>> {
         Ok(TrainingEventRecord::find(conn, id)?.filter(|r| r.row.deleted_at.is_none()))

@@ -243,6 +243,8 @@ impl Versioned for WorkPlanRecord {
     const KIND: &'static str = "work_plan";
     const NOUN: &'static str = "work plan";
     type View = WorkPlan;
+    const TABLE: &'static str = "work_plans";
+    const KEY_COLUMN: &'static str = "code";
 
     fn find(conn: &mut AnyConnection, code: &str) -> QueryResult<Option<Self>> {
         let Some(plan) = WorkPlanRow::find(conn, code)? else {
