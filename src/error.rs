@@ -322,8 +322,14 @@ impl From<diesel::result::Error> for ApiError {
                     "The request breaks a rule of the data model.",
                 )
             }
-            E::DatabaseError(K::SerializationFailure, _) => {
-                Self::conflict("A concurrent change won; retry the request.")
+            // Retryable by nature: the client's retry (every write is safe to repeat) succeeds.
+            E::DatabaseError(K::SerializationFailure, info) => {
+                log::warn!("serialization failure: {}", info.message());
+                Self::unavailable("A concurrent change won; retry the request.")
+            }
+            E::DatabaseError(_, info) if info.message().contains("deadlock detected") => {
+                log::warn!("deadlock: {}", info.message());
+                Self::unavailable("A concurrent change won; retry the request.")
             }
             other => {
                 let text = other.to_string();

@@ -461,3 +461,45 @@ async fn the_list_filters_and_exports_csv() {
         "Accept: text/csv works too"
     );
 }
+
+#[tokio::test]
+async fn a_key_used_before_the_user_moved_state_is_not_replayed_for_the_new_state() {
+    let app = spawn_app().await;
+    let id = app.create_user("mover", "reporter", Some("ARG")).await;
+    let body = json!({"role": "focal_point", "institution": "Ministerio de Seguridad"});
+    let post = |token: String| {
+        app.request(Method::POST, "/api/v1/national-authorities", Some(&token))
+            .header("Idempotency-Key", "entry-1")
+            .json(&body)
+            .send()
+    };
+    let first = post(app.sign_in("mover", PASSWORD).await)
+        .await
+        .expect("post");
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let moved = app
+        .send_json(
+            Method::PATCH,
+            &format!("/api/v1/users/{id}"),
+            Some(&app.admin_token),
+            &json!({"member_state": "BRA"}),
+        )
+        .await;
+    assert_eq!(moved.status(), StatusCode::OK);
+    let again = post(app.sign_in("mover", PASSWORD).await)
+        .await
+        .expect("post");
+    let problem = assert_problem(again, 422).await;
+    assert_eq!(fields(&problem), ["Idempotency-Key"], "{problem}");
+    let entries: Value = app
+        .get("/api/v1/national-authorities", &app.admin_token)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        entries["items"].as_array().map(Vec::len),
+        Some(1),
+        "{entries}"
+    );
+}

@@ -50,13 +50,19 @@ pub fn key_from(req: &HttpRequest) -> ApiResult<Option<String>> {
     Ok(Some(text.to_string()))
 }
 
-/// Fingerprint of a request: method, path and the canonical JSON of its body.
-pub fn fingerprint(req: &HttpRequest, body: &impl serde::Serialize) -> String {
+/// Fingerprint of a request: method, path, the caller's scope (role and member state) and the
+/// canonical JSON of its body. The scope is in it so that a key used before an administrator
+/// moved the user to another state or role does not replay what the user could no longer do.
+pub fn fingerprint(req: &HttpRequest, caller: &Caller, body: &impl serde::Serialize) -> String {
     let canonical = serde_json::to_string(body).unwrap_or_default();
     let digest = Sha256::new()
         .chain_update(req.method().as_str())
         .chain_update(b"\n")
         .chain_update(req.path())
+        .chain_update(b"\n")
+        .chain_update(caller.role.as_str())
+        .chain_update(b"\n")
+        .chain_update(caller.member_state.as_deref().unwrap_or(""))
         .chain_update(b"\n")
         .chain_update(canonical.as_bytes())
         .finalize();
@@ -111,7 +117,8 @@ fn lookup(conn: &mut AnyConnection, user_id: &str, key: &str, hash: &str) -> Api
         }
         Some(_) => Err(ApiError::invalid(
             "Idempotency-Key",
-            "was already used with a different request body; use a new key for a new request",
+            "was already used with a different request (another body, or before your role or member \
+             state changed); use a new key for a new request",
         )),
     }
 }

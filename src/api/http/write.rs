@@ -215,8 +215,8 @@ where
     F: Fn(&mut AnyConnection, &Writer, &I) -> ApiResult<R> + Send + 'static,
 {
     let key = idempotency::key_from(req)?;
-    let hash = idempotency::fingerprint(req, &input);
     let caller = writer.caller().clone();
+    let hash = idempotency::fingerprint(req, &caller, &input);
     idempotency::create(pool, &caller, key, hash, move |conn| {
         let record = build(conn, &writer, &input)?;
         let scope = writer.scope(record.owner())?;
