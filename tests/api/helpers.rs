@@ -131,6 +131,15 @@ impl TestApp {
         format!("{}{}", self.address, path)
     }
 
+    /// A second palermo server on this app's database (as a second process behind a load
+    /// balancer would be): same secret, so tokens work on both. Returns its base address.
+    pub fn twin(&self) -> String {
+        let twin = Application::build(test_settings(&self.database_url)).expect("twin builds");
+        let address = format!("http://127.0.0.1:{}", twin.port());
+        tokio::spawn(twin.run_until_stopped());
+        address
+    }
+
     /// A request, with a bearer token when given.
     pub fn request(&self, method: Method, path: &str, token: Option<&str>) -> RequestBuilder {
         let rb = self.client.request(method, self.url(path));

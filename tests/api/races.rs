@@ -1,7 +1,8 @@
-//! Writers racing on one record, with real concurrent clients: unconditional changes all apply in
-//! turn (never a 412), of several writers sending the same `If-Match` exactly one wins, and a
-//! deletion is applied and audited once. On PostgreSQL the version-guarded write alone let
-//! racers fail; the pipeline now takes the record's row lock first.
+//! Writers racing on one record, with real concurrent clients spread over two palermo servers on
+//! one database: unconditional changes all apply in turn (never a 412), of several writers
+//! sending the same `If-Match` exactly one wins, and a deletion is applied and audited once. On
+//! PostgreSQL the version-guarded write alone let racers fail; the pipeline now takes the
+//! record's row lock first.
 
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -10,8 +11,9 @@ use crate::helpers::*;
 
 const WRITERS: usize = 12;
 
-/// Sends `n` requests at once (`body(i)` for the i-th), each with the optional `If-Match`;
-/// returns the statuses, in sending order.
+/// Sends `n` requests at once (`body(i)` for the i-th), each with the optional `If-Match`,
+/// alternately to this app's server and to a twin on the same database; returns the statuses,
+/// in sending order.
 async fn burst(
     app: &TestApp,
     method: Method,
@@ -20,9 +22,14 @@ async fn burst(
     n: usize,
     body: impl Fn(usize) -> Option<Value>,
 ) -> Vec<u16> {
+    let servers = [app.address.clone(), app.twin()];
     let tasks: Vec<_> = (0..n)
         .map(|i| {
-            let mut rb = app.request(method.clone(), path, Some(&app.admin_token));
+            let url = format!("{}{path}", servers[i % 2]);
+            let mut rb = app
+                .client
+                .request(method.clone(), url)
+                .bearer_auth(&app.admin_token);
             if let Some(tag) = if_match {
                 rb = rb.header("If-Match", tag);
             }
