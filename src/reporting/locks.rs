@@ -2,12 +2,74 @@
 //! `validated`, nobody (administrators included) can change that state's indicator values for the
 //! cycle's years or its commitments on the cycle's work plan (409): the submission must be
 //! returned or reopened first, so validated data stay frozen.
+//!
+//! A lock is a promise even to writes that started before it: every write to a state's lockable
+//! data and every transition of that state's submissions first take the state's submission lock
+//! ([`hold_states`], [`hold_for_transition`]), so a transition waits for the writes in flight to
+//! commit and a later write checks the locks only after the transition committed.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
+
+use diesel::QueryResult;
 
 use crate::db::AnyConnection;
 use crate::error::{ApiError, ApiResult};
 use crate::models::reporting_cycle::SubmissionRow;
+
+/// Namespace of the submission locks among PostgreSQL advisory locks ("PALM").
+const SUBMISSION_LOCKS: i32 = 0x5041_4c4d;
+
+/// The stable advisory-lock key of a member state: FNV-1a of its code (a collision only makes two
+/// states queue on each other).
+fn state_key(member_state: &str) -> i32 {
+    let hash = member_state.bytes().fold(0x811c_9dc5_u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    });
+    i32::from_ne_bytes(hash.to_ne_bytes())
+}
+
+/// Takes `member_state`'s submission lock until the transaction ends: shared by writers of its
+/// data, exclusive for a transition. On SQLite a no-op: `BEGIN IMMEDIATE` already serializes writers.
+fn hold(conn: &mut AnyConnection, member_state: &str, exclusive: bool) -> QueryResult<()> {
+    use diesel::sql_types::Integer;
+    use diesel::RunQueryDsl;
+    match conn {
+        AnyConnection::Postgresql(pg) => {
+            let function = if exclusive {
+                "pg_advisory_xact_lock"
+            } else {
+                "pg_advisory_xact_lock_shared"
+            };
+            diesel::sql_query(format!("SELECT {function}($1, $2)"))
+                .bind::<Integer, _>(SUBMISSION_LOCKS)
+                .bind::<Integer, _>(state_key(member_state))
+                .execute(pg)?;
+            Ok(())
+        }
+        AnyConnection::Sqlite(_) => Ok(()),
+    }
+}
+
+/// Before a write to the states' values or commitments (and before checking their locks): waits
+/// for a transition of their submissions in flight, and keeps any from starting until the write
+/// commits. Writers do not wait for each other. States are taken in code order, so writers of
+/// several states never deadlock.
+pub fn hold_states<'a>(
+    conn: &mut AnyConnection,
+    states: impl IntoIterator<Item = &'a str>,
+) -> QueryResult<()> {
+    let states: BTreeSet<&str> = states.into_iter().collect();
+    for s in states {
+        hold(conn, s, false)?;
+    }
+    Ok(())
+}
+
+/// Before a transition of `member_state`'s submission reads its status: waits for the writes to
+/// the state's data in flight to commit, and keeps new ones waiting until the transition commits.
+pub fn hold_for_transition(conn: &mut AnyConnection, member_state: &str) -> QueryResult<()> {
+    hold(conn, member_state, true)
+}
 
 /// Locked years per member state, with the cycle that locks them.
 #[derive(Debug, Default)]
@@ -16,16 +78,16 @@ pub struct ValueLocks {
 }
 
 impl ValueLocks {
-    /// Loads the locks of the given states.
+    /// Takes the states' submission locks ([`hold_states`]), then loads their locks: what it
+    /// finds stays true until the caller's transaction ends.
     pub fn load<'a>(
         conn: &mut AnyConnection,
         states: impl IntoIterator<Item = &'a str>,
     ) -> ApiResult<Self> {
+        let states: BTreeSet<&str> = states.into_iter().collect();
+        hold_states(conn, states.iter().copied())?;
         let mut by_state = HashMap::new();
         for s in states {
-            if by_state.contains_key(s) {
-                continue;
-            }
             let cycles = SubmissionRow::locking_cycles(conn, s)?
                 .into_iter()
                 .map(|(c, from, to, _)| (c, from, to))
@@ -53,7 +115,8 @@ pub fn value_message(member_state: &str, year: i32, cycle: &str) -> String {
     )
 }
 
-/// 409 when `member_state`'s values of `year` are locked.
+/// 409 when `member_state`'s values of `year` are locked (after taking the state's submission
+/// lock, [`hold_states`]).
 pub fn check_value(conn: &mut AnyConnection, member_state: &str, year: i32) -> ApiResult<()> {
     let locks = ValueLocks::load(conn, [member_state])?;
     match locks.locking(member_state, year) {
@@ -62,12 +125,14 @@ pub fn check_value(conn: &mut AnyConnection, member_state: &str, year: i32) -> A
     }
 }
 
-/// 409 when `member_state`'s commitments on `work_plan` are locked.
+/// 409 when `member_state`'s commitments on `work_plan` are locked (after taking the state's
+/// submission lock, [`hold_states`]).
 pub fn check_commitments(
     conn: &mut AnyConnection,
     member_state: &str,
     work_plan: &str,
 ) -> ApiResult<()> {
+    hold_states(conn, [member_state])?;
     for (cycle, _, _, plan) in SubmissionRow::locking_cycles(conn, member_state)? {
         if plan == work_plan {
             return Err(ApiError::conflict(format!(

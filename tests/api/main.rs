@@ -9,6 +9,7 @@ mod cycle_story;
 mod errors;
 mod helpers;
 mod indicators;
+mod lock_races;
 mod member_states;
 mod national_authorities;
 mod openapi;

@@ -90,6 +90,15 @@ impl Versioned for IndicatorValueRow {
     type View = IndicatorValue;
     const TABLE: &'static str = "indicator_values";
 
+    /// The state's submission lock before the row's, in the order every writer of the state's
+    /// values takes them (a value's state never changes).
+    fn lock(conn: &mut AnyConnection, id: &str) -> QueryResult<()> {
+        if let Some(stored) = IndicatorValueRow::find(conn, id)? {
+            crate::locks::hold_states(conn, [stored.member_state.as_str()])?;
+        }
+        crate::db::pool::lock_row(conn, Self::TABLE, Self::KEY_COLUMN, id)
+    }
+
     fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<Self>> {
         Ok(IndicatorValueRow::find(conn, id)?.filter(|r| r.deleted_at.is_none()))
     }

@@ -46,6 +46,8 @@ async fn transition(
     let writer = writer.clone();
     let item: Submission = run_db(&state.pool, move |conn| {
         write_transaction(conn, |conn| {
+            // Writes to the state's data in flight commit first; later ones see the new status.
+            reporting::locks::hold_for_transition(conn, &ms)?;
             let cycle = reporting::cycle(conn, &code)?;
             if !MemberStateRow::exists(conn, &ms)? {
                 return Err(ApiError::not_found(format!(
