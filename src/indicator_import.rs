@@ -8,18 +8,16 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use crate::auth::Writer;
 use crate::db::AnyConnection;
 use crate::domain::{contact, Disaggregation, Period, Periodicity, ValueFlag};
 use crate::error::ApiError;
-use crate::models::audit_event::AuditEventRow;
 use crate::models::indicator::{code_lists, IndicatorRow};
-use crate::models::indicator_value::IndicatorValueRow;
 use crate::models::member_state::MemberStateRow;
-use crate::timestamp::Timestamp;
 
+mod apply;
 mod raw_row;
 pub use crate::domain::ValueType;
+pub use apply::{apply, Counts};
 pub use raw_row::{RawDisaggregation, RawRow, FIELDS};
 
 /// Most values accepted in one batch.
@@ -367,126 +365,4 @@ pub fn reject_repeated_keys(
         }
     }
     kept
-}
-
-/// Counts of a batch: what writing its valid rows did (or would do, for a dry run).
-#[derive(Debug, Clone, Default, Serialize, ToSchema)]
-pub struct Counts {
-    pub created: usize,
-    pub updated: usize,
-    pub unchanged: usize,
-}
-
-fn same_content(stored: &IndicatorValueRow, row: &ValidRow) -> bool {
-    stored.deleted_at.is_none()
-        && stored.value == row.value
-        && stored.flag == row.flag
-        && stored.comment == row.comment
-        && stored.source == row.source
-}
-
-fn snapshot(r: &IndicatorValueRow) -> Value {
-    serde_json::json!({
-        "id": r.id, "indicator": r.indicator, "member_state": r.member_state, "period": r.period,
-        "disaggregation": r.disaggregation, "value": r.value, "flag": r.flag, "comment": r.comment,
-        "source": r.source, "version": r.version, "deleted_at": r.deleted_at,
-    })
-}
-
-/// Compares `rows` (validated, keys unique) with what is stored and, unless `dry_run`, writes the
-/// difference and one audit event. Call inside a write transaction.
-pub fn apply(
-    conn: &mut AnyConnection,
-    writer: &Writer,
-    rows: &[ValidRow],
-    dry_run: bool,
-) -> Result<Counts, ApiError> {
-    let mut groups: HashMap<(&str, &str), Vec<&ValidRow>> = HashMap::new();
-    for r in rows {
-        groups
-            .entry((r.indicator.as_str(), r.member_state.as_str()))
-            .or_default()
-            .push(r);
-    }
-    let now = Timestamp::now().to_db();
-    let mut inserts = Vec::new();
-    let mut updates: Vec<(IndicatorValueRow, IndicatorValueRow)> = Vec::new();
-    let mut counts = Counts::default();
-    for ((indicator, member_state), group) in groups {
-        let mut periods: Vec<String> = group.iter().map(|r| r.period.clone()).collect();
-        periods.sort();
-        periods.dedup();
-        let stored_rows = IndicatorValueRow::for_periods(conn, indicator, member_state, &periods)?;
-        let stored: HashMap<(&str, &str), &IndicatorValueRow> = stored_rows
-            .iter()
-            .map(|r| ((r.period.as_str(), r.disaggregation.as_str()), r))
-            .collect();
-        for r in group {
-            match stored.get(&(r.period.as_str(), r.disaggregation.as_str())) {
-                Some(s) if same_content(s, r) => counts.unchanged += 1,
-                Some(s) => {
-                    if s.deleted_at.is_some() {
-                        counts.created += 1;
-                    } else {
-                        counts.updated += 1;
-                    }
-                    let after = IndicatorValueRow {
-                        value: r.value.clone(),
-                        flag: r.flag,
-                        comment: r.comment.clone(),
-                        source: r.source.clone(),
-                        reported_by: writer.caller().username.clone(),
-                        version: s.version + 1,
-                        updated_at: now.clone(),
-                        deleted_at: None,
-                        ..(*s).clone()
-                    };
-                    updates.push(((*s).clone(), after));
-                }
-                None => {
-                    counts.created += 1;
-                    inserts.push(IndicatorValueRow {
-                        id: uuid::Uuid::now_v7().to_string(),
-                        indicator: r.indicator.clone(),
-                        member_state: r.member_state.clone(),
-                        period: r.period.clone(),
-                        disaggregation: r.disaggregation.clone(),
-                        value: r.value.clone(),
-                        flag: r.flag,
-                        comment: r.comment.clone(),
-                        source: r.source.clone(),
-                        reported_by: writer.caller().username.clone(),
-                        version: 1,
-                        created_at: now.clone(),
-                        updated_at: now.clone(),
-                        deleted_at: None,
-                    });
-                }
-            }
-        }
-    }
-    if !dry_run && (!inserts.is_empty() || !updates.is_empty()) {
-        IndicatorValueRow::insert_many(conn, &inserts)?;
-        for (_, after) in &updates {
-            after.update(conn)?;
-        }
-        let batch_id = uuid::Uuid::now_v7().to_string();
-        let after = serde_json::json!({
-            // A created value's first state is its row at version 1: the row itself while unchanged,
-            // or the `before` of the update that changed it. Ids keep the event small.
-            "created": inserts.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
-            "updated": updates.iter().map(|(b, a)| serde_json::json!({"before": snapshot(b), "after": snapshot(a)})).collect::<Vec<_>>(),
-            "unchanged": counts.unchanged,
-        });
-        AuditEventRow::record(
-            conn,
-            writer.actor().at(&now),
-            "import",
-            "indicator_value_batch",
-            &batch_id,
-            None::<&()>,
-            Some(&after),
-        )?;
-    }
-    Ok(counts)
 }

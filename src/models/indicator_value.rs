@@ -1,6 +1,8 @@
 //! The `indicator_values` table: values reported by member states, one row per natural key
 //! (indicator, member state, period, canonical disaggregation).
 
+use std::collections::HashSet;
+
 use diesel::prelude::*;
 
 use crate::db::schema::indicator_values as iv;
@@ -80,6 +82,79 @@ impl IndicatorValueRow {
             );
         }
         Ok(out)
+    }
+
+    /// Like [`Self::for_periods`], and on PostgreSQL each row is locked (`SELECT ... FOR UPDATE`)
+    /// until the transaction ends and read as last committed, so racing batches apply their changes
+    /// in turn. The locks are taken in byte order of (period, disaggregation), the order the chunks
+    /// follow too: callers that go through (indicator, member state) in byte order lock every row
+    /// in one global order and never deadlock. SQLite's write transactions are already serialized.
+    pub fn lock_for_periods(
+        conn: &mut AnyConnection,
+        indicator: &str,
+        member_state: &str,
+        periods: &[String],
+    ) -> QueryResult<Vec<Self>> {
+        let mut sorted = periods.to_vec();
+        sorted.sort();
+        sorted.dedup();
+        let AnyConnection::Postgresql(pg) = conn else {
+            return Self::for_periods(conn, indicator, member_state, &sorted);
+        };
+        let mut out = Vec::new();
+        for chunk in sorted.chunks(500) {
+            out.extend(
+                iv::table
+                    .filter(iv::indicator.eq(indicator.to_string()))
+                    .filter(iv::member_state.eq(member_state.to_string()))
+                    .filter(iv::period.eq_any(chunk.to_vec()))
+                    .order(diesel::dsl::sql::<diesel::sql_types::Text>(
+                        r#"period COLLATE "C", disaggregation COLLATE "C""#,
+                    ))
+                    .select(Self::as_select())
+                    .for_update()
+                    .load(pg)?,
+            );
+        }
+        Ok(out)
+    }
+
+    /// Inserts rows whose natural keys were not stored when read, in natural-key order; returns the
+    /// ids of those another transaction created meanwhile (not inserted: the caller applies them as
+    /// changes of the row now stored). PostgreSQL first tries one `COPY` (in a savepoint) and, only
+    /// when a key was taken, inserts with `ON CONFLICT DO NOTHING`, which waits for the creator to
+    /// commit. SQLite's serialized write transactions cannot meet a concurrent creator.
+    pub fn insert_new(conn: &mut AnyConnection, rows: &[Self]) -> QueryResult<HashSet<String>> {
+        use diesel::result::{DatabaseErrorKind, Error};
+        if rows.is_empty() || matches!(conn, AnyConnection::Sqlite(_)) {
+            return Self::insert_many(conn, rows).map(|()| HashSet::new());
+        }
+        match conn.transaction(|c| Self::insert_many(c, rows)) {
+            Err(Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {}
+            other => return other.map(|()| HashSet::new()),
+        }
+        let AnyConnection::Postgresql(pg) = conn else {
+            return Err(Error::BrokenTransactionManager);
+        };
+        let mut taken: HashSet<String> = rows.iter().map(|r| r.id.clone()).collect();
+        // 14 bound parameters a row; PostgreSQL allows 65,535 a statement.
+        for chunk in rows.chunks(4000) {
+            let inserted: Vec<String> = diesel::insert_into(iv::table)
+                .values(chunk)
+                .on_conflict((
+                    iv::indicator,
+                    iv::member_state,
+                    iv::period,
+                    iv::disaggregation,
+                ))
+                .do_nothing()
+                .returning(iv::id)
+                .get_results(pg)?;
+            for id in inserted {
+                taken.remove(&id);
+            }
+        }
+        Ok(taken)
     }
 
     /// Inserts many rows: one multi-row INSERT per chunk on SQLite, one `COPY ... FROM STDIN` on

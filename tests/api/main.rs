@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod auth;
+mod batch_races;
 mod commitments;
 mod crash;
 mod cycle_story;
