@@ -7,6 +7,7 @@ mod commitments;
 mod crash;
 mod cycle_story;
 mod errors;
+mod feed_races;
 mod helpers;
 mod indicators;
 mod member_states;
