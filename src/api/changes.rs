@@ -7,7 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::api::http::extract::QueryParams;
-use crate::api::http::pagination::{Page, PageParams};
+use crate::api::http::pagination::{encode, Page, PageParams};
 use crate::api::http::run_db;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
@@ -83,7 +83,8 @@ fn resource_url(r: &AuditEventRow) -> Option<String> {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ChangesParams {
-    /// Cursor: `next_cursor` of the previous page (absent: from the beginning).
+    /// Cursor: `next_cursor` of the previous page, the last one included (absent: from the
+    /// beginning).
     #[param(max_length = 512)]
     pub after: Option<String>,
     /// Items per page, 1 to 1000 (default 50).
@@ -91,9 +92,13 @@ pub struct ChangesParams {
     pub limit: Option<i64>,
 }
 
-/// Every change in order, oldest first. Keep the last `next_cursor` and pass it as `after` to get
-/// only what changed since; then read the changed resources. Account changes are shown to
-/// administrators only.
+/// Every change in order, oldest first.
+///
+/// Gapless: a client that follows the cursor while others write sees every change exactly once,
+/// in order. Every page, the last included, has a `next_cursor` (on an empty page, the `after`
+/// given): keep it and pass it as `after` to get only what changed since, then read the changed
+/// resources; an empty page means nothing is new yet. The `Link` header is sent only when more
+/// changes are already there. Account changes are shown to administrators only.
 #[utoipa::path(tag = "changes", params(ChangesParams), responses((status = 200, description = "A page of changes", body = Page<Change>)))]
 #[get("")]
 pub async fn list_changes(
@@ -130,15 +135,18 @@ pub async fn list_changes(
             action: r.action,
         },
     );
-    // The feed's cursor parameter is `after`, so the Link header must use it too.
-    let next = res.next_cursor.take();
+    // The feed's cursor parameter is `after`, so the Link header must use it too; it is sent only
+    // when there is more, so a client that follows it stops at the tail.
     let mut http = HttpResponse::Ok();
-    if let Some(c) = &next {
+    if let Some(c) = &res.next_cursor {
         http.insert_header((
             actix_web::http::header::LINK,
             format!("<{}?after={c}&limit={limit}>; rel=\"next\"", req.path()),
         ));
     }
-    res.next_cursor = next;
+    // Every page, the last included, says where to resume: after its last event, or where it
+    // started when it is empty.
+    let last = res.items.last().map_or(after, |c| c.sequence);
+    res.next_cursor.get_or_insert_with(|| encode(KIND, &last));
     Ok(http.json(res))
 }

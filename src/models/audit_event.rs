@@ -60,7 +60,9 @@ impl<'a> Actor<'a> {
 }
 
 impl AuditEventRow {
-    /// Records one change; call inside the transaction that makes it.
+    /// Records one change; call inside the transaction that makes it, as its last locking step
+    /// (after it, the transaction only reads). The event takes its feed position under the feed
+    /// lock ([`take_feed_lock`]), so positions are given in commit order.
     pub fn record<B: Serialize, A: Serialize>(
         conn: &mut AnyConnection,
         actor: Actor<'_>,
@@ -83,6 +85,7 @@ impl AuditEventRow {
             before: before.map(to_json),
             after: after.map(to_json),
         };
+        take_feed_lock(conn)?;
         diesel::insert_into(audit_events::table)
             .values(row)
             .execute(conn)?;
@@ -134,6 +137,36 @@ impl AuditEventRow {
             .select(Self::as_select())
             .load(conn)
     }
+}
+
+/// Key of the PostgreSQL advisory lock that orders the feed ("palermo feed" in ASCII).
+const FEED_LOCK: i64 = 0x7061_6c65_6665_6564;
+
+/// Takes the feed lock until the transaction ends, so that audit events are numbered in commit
+/// order: a transaction gets its ids only once every earlier writer of events has committed (or
+/// rolled back), and no later one gets any before it commits. Without it, ids come from the
+/// sequence at insert time and a reader could see id 11 committed while id 10 is still in flight,
+/// then move its cursor past 10 for good. The lock is released after the commit is visible, and
+/// taking it again in the same transaction is free of waits. SQLite needs nothing: its writers
+/// are serialized by the database lock, held to commit.
+fn take_feed_lock(conn: &mut AnyConnection) -> QueryResult<()> {
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    let AnyConnection::Postgresql(pg) = conn else {
+        return Ok(());
+    };
+    // A transaction-scoped lock taken outside a transaction would end with its own statement.
+    let in_transaction = AnsiTransactionManager::transaction_manager_status_mut(pg)
+        .transaction_depth()?
+        .is_some();
+    if !in_transaction {
+        return Err(diesel::result::Error::QueryBuilderError(
+            "an audit event is recorded inside the transaction of its change".into(),
+        ));
+    }
+    diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
+        .bind::<diesel::sql_types::BigInt, _>(FEED_LOCK)
+        .execute(pg)?;
+    Ok(())
 }
 
 fn to_json<T: Serialize>(value: &T) -> String {

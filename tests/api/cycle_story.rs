@@ -415,10 +415,11 @@ async fn a_dashboard_mirroring_the_changes_feed_ends_identical_to_a_full_read() 
                 mirror.insert(format!("{kind}:{id}"), item);
             }
         }
-        match page["next_cursor"].as_str() {
-            Some(c) => after = Some(c.to_string()),
-            None => break,
+        // Every page carries a cursor; an empty page is the tail.
+        if page["items"].as_array().is_none_or(Vec::is_empty) {
+            break;
         }
+        after = page["next_cursor"].as_str().map(str::to_string);
     }
 
     // The full read, as a fresh dashboard would do it.

@@ -8,6 +8,7 @@ mod commitments;
 mod crash;
 mod cycle_story;
 mod errors;
+mod feed_races;
 mod helpers;
 mod indicators;
 mod lock_races;

@@ -55,7 +55,8 @@ struct CursorBody<K> {
     v: K,
 }
 
-fn encode<K: Serialize>(kind: &str, key: &K) -> String {
+/// The cursor of kind `kind` at `key`.
+pub fn encode<K: Serialize>(kind: &str, key: &K) -> String {
     let json = serde_json::to_vec(&CursorBody {
         k: kind.to_string(),
         v: key,
@@ -75,7 +76,8 @@ fn decode<K: for<'de> Deserialize<'de>>(kind: &str, cursor: &str) -> Option<K> {
 pub struct Page<T> {
     /// The items of this page, in the list's documented order.
     pub items: Vec<T>,
-    /// Cursor of the next page; `null` on the last page.
+    /// Cursor of the next page; `null` on the last page of a list. The change feed gives one on
+    /// every page, the last included, to poll from.
     #[schema(example = json!(null))]
     pub next_cursor: Option<String>,
 }
