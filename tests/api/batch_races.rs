@@ -32,12 +32,18 @@ fn table(years: std::ops::Range<i32>, base: u64) -> Vec<Value> {
 }
 
 /// Sends the batches at once; returns each one's status and summary, in sending order.
+/// Sends the batches at once, alternately to this app's server and to a twin server on the same
+/// database (as two palermo processes behind a load balancer).
 async fn race(app: &TestApp, batches: Vec<Vec<Value>>) -> Vec<(u16, Value)> {
+    let servers = [app.address.clone(), app.twin()];
     let tasks: Vec<_> = batches
         .into_iter()
-        .map(|values| {
+        .enumerate()
+        .map(|(i, values)| {
             let rb = app
-                .request(Method::POST, BATCH, Some(&app.admin_token))
+                .client
+                .post(format!("{}{BATCH}", servers[i % 2]))
+                .bearer_auth(&app.admin_token)
                 .json(&json!({ "values": values }));
             tokio::spawn(async move {
                 let res = rb.send().await.expect("request");

@@ -18,11 +18,12 @@ const MAX_POLLS: usize = 20_000;
 /// statuses.
 fn writer(
     app: &TestApp,
+    address: &str,
     step: impl Fn(usize) -> (Method, String, Value) + Send + 'static,
 ) -> tokio::task::JoinHandle<Vec<u16>> {
     let (client, address, token) = (
         app.client.clone(),
-        app.address.clone(),
+        address.to_string(),
         app.admin_token.clone(),
     );
     tokio::spawn(async move {
@@ -80,9 +81,11 @@ async fn authority(app: &TestApp, state: &str) -> String {
 async fn a_follower_of_the_feed_sees_every_event_once_in_order_while_writers_commit() {
     let app = spawn_app().await;
     let authorities = [authority(&app, "ARG").await, authority(&app, "BRA").await];
+    // Half the writers go to a second server on the same database, as to a second process.
+    let servers = [app.address.clone(), app.twin()];
     let mut writers = Vec::new();
     for (w, state) in ["ARG", "BRA"].into_iter().enumerate() {
-        writers.push(writer(&app, move |i| {
+        writers.push(writer(&app, &servers[w], move |i| {
             let guideline = 1 + (i % 8);
             (
                 Method::PUT,
@@ -92,7 +95,7 @@ async fn a_follower_of_the_feed_sees_every_event_once_in_order_while_writers_com
         }));
     }
     for (w, id) in authorities.iter().cloned().enumerate() {
-        writers.push(writer(&app, move |i| {
+        writers.push(writer(&app, &servers[1 - w], move |i| {
             (
                 Method::PATCH,
                 format!("/api/v1/national-authorities/{id}"),
