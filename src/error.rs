@@ -65,6 +65,8 @@ pub struct ApiError {
     detail: String,
     errors: Option<Vec<FieldError>>,
     headers: Vec<(header::HeaderName, String)>,
+    /// The transaction lost a conflict and may be run again as it is.
+    retryable: bool,
 }
 
 impl std::fmt::Display for ApiError {
@@ -95,6 +97,7 @@ impl ApiError {
             detail: detail.into(),
             errors: None,
             headers: Vec::new(),
+            retryable: false,
         }
     }
 
@@ -295,8 +298,15 @@ impl ResponseError for ApiError {
     }
 }
 
+impl crate::db::pool::Retryable for ApiError {
+    fn is_retryable(&self) -> bool {
+        self.retryable
+    }
+}
+
 impl From<diesel::result::Error> for ApiError {
     fn from(e: diesel::result::Error) -> Self {
+        use crate::db::pool::Retryable;
         use diesel::result::{DatabaseErrorKind as K, Error as E};
         match e {
             E::NotFound => Self::not_found("No such resource."),
@@ -322,14 +332,13 @@ impl From<diesel::result::Error> for ApiError {
                     "The request breaks a rule of the data model.",
                 )
             }
-            // Retryable by nature: the client's retry (every write is safe to repeat) succeeds.
-            E::DatabaseError(K::SerializationFailure, info) => {
-                log::warn!("serialization failure: {}", info.message());
-                Self::unavailable("A concurrent change won; retry the request.")
-            }
-            E::DatabaseError(_, info) if info.message().contains("deadlock detected") => {
-                log::warn!("deadlock: {}", info.message());
-                Self::unavailable("A concurrent change won; retry the request.")
+            // Run again by `write_transaction`; when the attempts are spent, a 503 the client may
+            // retry (every write is safe to repeat).
+            e if e.is_retryable() => {
+                log::warn!("transaction lost a conflict: {e}");
+                let mut problem = Self::unavailable("A concurrent change won; retry the request.");
+                problem.retryable = true;
+                problem
             }
             other => {
                 let text = other.to_string();

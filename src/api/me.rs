@@ -77,7 +77,7 @@ pub async fn change_password(
     let updated = run_db(&state.pool, move |conn| {
         write_transaction(conn, |conn| {
             let mut after = user.clone();
-            after.password_hash = new_hash;
+            after.password_hash = new_hash.clone();
             after.token_version += 1;
             after.stamp(user.version + 1, &Timestamp::now().to_db());
             if !after.store(conn, user.version)? {

@@ -325,7 +325,7 @@ pub async fn update_user(
         action,
         move |conn, _, before: &UserRow| {
             let role = patch.role.unwrap_or(before.role);
-            let member_state = match patch.member_state {
+            let member_state = match patch.member_state.clone() {
                 Some(ms) => ms,
                 None if role != Role::Reporter => None,
                 None => before.member_state.clone(),
@@ -346,7 +346,7 @@ pub async fn update_user(
                 || member_state != before.member_state
                 || (before.active && !active);
             let mut after = before.clone();
-            if let Some(hash) = new_hash {
+            if let Some(hash) = new_hash.clone() {
                 after.password_hash = hash;
             }
             after.role = role;

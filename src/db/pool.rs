@@ -87,12 +87,52 @@ where
     .map_err(|e| E::from(RunError::Blocking(e.to_string())))?
 }
 
+/// Whether a failed transaction may simply be run again: it lost a serialization conflict or was
+/// chosen as a deadlock victim, and rolled back whole.
+pub trait Retryable {
+    fn is_retryable(&self) -> bool;
+}
+
+impl Retryable for diesel::result::Error {
+    fn is_retryable(&self) -> bool {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match self {
+            Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => true,
+            Error::DatabaseError(_, info) => info.message().contains("deadlock detected"),
+            _ => false,
+        }
+    }
+}
+
+/// How many times a transaction that lost a serialization conflict or a deadlock is run in all.
+pub const ATTEMPTS: usize = 4;
+
 /// Runs `f` in one write transaction. On SQLite it starts with `BEGIN IMMEDIATE` so concurrent
 /// writers queue on the busy timeout instead of failing on a lock upgrade; the transaction is
 /// registered with diesel's transaction manager, so nested work (batch inserts) uses savepoints.
-pub fn write_transaction<T, E, F>(conn: &mut AnyConnection, f: F) -> Result<T, E>
+/// A transaction that failed retryably (a serialization failure, a deadlock) is run again, up to
+/// [`ATTEMPTS`] times in all, after a short pause; the last failure is returned (a 503).
+pub fn write_transaction<T, E, F>(conn: &mut AnyConnection, mut f: F) -> Result<T, E>
 where
-    F: FnOnce(&mut AnyConnection) -> Result<T, E>,
+    F: FnMut(&mut AnyConnection) -> Result<T, E>,
+    E: From<diesel::result::Error> + Retryable,
+{
+    let mut attempt = 1;
+    loop {
+        match transaction_once(conn, &mut f) {
+            Err(e) if e.is_retryable() && attempt < ATTEMPTS => {
+                log::info!("transaction attempt {attempt} lost a conflict; running it again");
+                std::thread::sleep(Duration::from_millis(5 << attempt));
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
+}
+
+fn transaction_once<T, E, F>(conn: &mut AnyConnection, f: &mut F) -> Result<T, E>
+where
+    F: FnMut(&mut AnyConnection) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
     use diesel::connection::{AnsiTransactionManager, TransactionManager};
@@ -118,7 +158,7 @@ where
                 }
             }
         }
-        AnyConnection::Postgresql(_) => conn.transaction(f),
+        AnyConnection::Postgresql(_) => conn.transaction(|c| f(c)),
     }
 }
 

@@ -6,7 +6,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::helpers::*;

@@ -192,3 +192,58 @@ async fn racing_first_puts_of_one_commitment_never_fail() {
         WRITERS
     );
 }
+
+/// One transaction of the deadlock test: locks `first`, tells the other it did and waits a
+/// moment for the other to lock its own first row (only on its first run), then locks `second`.
+fn crossing(
+    database_url: String,
+    first: &'static str,
+    second: &'static str,
+    ready: std::sync::mpsc::Sender<()>,
+    other_ready: std::sync::mpsc::Receiver<()>,
+) -> std::thread::JoinHandle<(Result<(), u16>, usize)> {
+    std::thread::spawn(move || {
+        use diesel::RunQueryDsl;
+        let url = palermo::db::DatabaseUrl::parse(&database_url).expect("url");
+        let mut conn = url.connect().expect("connect");
+        let touch = |conn: &mut palermo::db::AnyConnection, code: &str| {
+            diesel::sql_query(format!(
+                "UPDATE member_states SET updated_at = updated_at WHERE code = '{code}'"
+            ))
+            .execute(conn)
+        };
+        let mut runs = 0;
+        let result = palermo::db::pool::write_transaction(&mut conn, |conn| {
+            runs += 1;
+            touch(conn, first)?;
+            if runs == 1 {
+                let _ = ready.send(());
+                let _ = other_ready.recv_timeout(std::time::Duration::from_millis(500));
+            }
+            touch(conn, second)?;
+            Ok::<_, palermo::error::ApiError>(())
+        });
+        (result.map_err(|e| e.status().as_u16()), runs)
+    })
+}
+
+#[tokio::test]
+async fn a_transaction_chosen_as_deadlock_victim_is_run_again_and_both_commit() {
+    let app = spawn_app().await;
+    let (a_ready, a_signal) = std::sync::mpsc::channel();
+    let (b_ready, b_signal) = std::sync::mpsc::channel();
+    let a = crossing(app.database_url.clone(), "ARG", "BRA", a_ready, b_signal);
+    let b = crossing(app.database_url.clone(), "BRA", "ARG", b_ready, a_signal);
+    let (a, b) = (a.join().expect("a"), b.join().expect("b"));
+    assert_eq!((a.0, b.0), (Ok(()), Ok(())), "both transactions commit");
+    // PostgreSQL aborts one of the two crossing transactions (after `deadlock_timeout`), and it is
+    // run again; SQLite's BEGIN IMMEDIATE makes the second wait for the first, so neither fails.
+    let expected_runs = if postgres_base_url().is_some() { 3 } else { 2 };
+    assert_eq!(
+        a.1 + b.1,
+        expected_runs,
+        "runs of a: {}, of b: {}",
+        a.1,
+        b.1
+    );
+}

@@ -150,7 +150,8 @@ where
     Ok(after)
 }
 
-/// [`change_in`] in its own write transaction.
+/// [`change_in`] in its own write transaction; `apply` may run again when the transaction is
+/// retried after a lost conflict.
 pub async fn change<R, F>(
     pool: &Pool,
     writer: Writer,
@@ -161,11 +162,12 @@ pub async fn change<R, F>(
 ) -> ApiResult<R>
 where
     R: Versioned,
-    F: FnOnce(&mut AnyConnection, &Scope<'_>, &R) -> ApiResult<R> + Send + 'static,
+    F: FnMut(&mut AnyConnection, &Scope<'_>, &R) -> ApiResult<R> + Send + 'static,
 {
+    let mut apply = apply;
     run_db(pool, move |conn| {
         write_transaction(conn, |conn| {
-            change_in(conn, &writer, &id, &precondition, action, apply)
+            change_in(conn, &writer, &id, &precondition, action, &mut apply)
         })
     })
     .await
@@ -182,7 +184,7 @@ pub async fn update<R, F>(
 ) -> ApiResult<HttpResponse>
 where
     R: Versioned,
-    F: FnOnce(&mut AnyConnection, &Scope<'_>, &R) -> ApiResult<R> + Send + 'static,
+    F: FnMut(&mut AnyConnection, &Scope<'_>, &R) -> ApiResult<R> + Send + 'static,
 {
     Ok(respond(
         &change(pool, writer, id, precondition, action, apply).await?,

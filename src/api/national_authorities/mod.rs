@@ -134,7 +134,7 @@ async fn change<F>(
     next: F,
 ) -> ApiResult<HttpResponse>
 where
-    F: FnOnce(&NationalAuthority) -> NationalAuthorityInput + Send + 'static,
+    F: Fn(&NationalAuthority) -> NationalAuthorityInput + Send + 'static,
 {
     write::update(
         &state.pool,
@@ -182,7 +182,10 @@ pub async fn replace_national_authority(
     body: With<Writer, NationalAuthorityInput>,
 ) -> ApiResult<HttpResponse> {
     let With(writer, input) = body;
-    change(&state, writer, path, precondition, "update", move |_| input).await
+    change(&state, writer, path, precondition, "update", move |_| {
+        input.clone()
+    })
+    .await
 }
 
 /// Change some fields of an entry. Honours `If-Match`.
@@ -204,7 +207,7 @@ pub async fn update_national_authority(
 ) -> ApiResult<HttpResponse> {
     let With(writer, patch) = body;
     change(&state, writer, path, precondition, "update", move |c| {
-        patch.apply(c)
+        patch.clone().apply(c)
     })
     .await
 }
@@ -230,7 +233,7 @@ pub async fn delete_national_authority(
         ..Default::default()
     };
     change(&state, writer, path, precondition, "deactivate", move |c| {
-        deactivate.apply(c)
+        deactivate.clone().apply(c)
     })
     .await
 }

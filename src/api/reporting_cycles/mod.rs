@@ -158,7 +158,7 @@ pub async fn update_reporting_cycle(
         "update",
         move |_, _, before: &ReportingCycleRow| {
             let mut after = before.clone();
-            if let Some(d) = patch.due_date {
+            if let Some(d) = patch.due_date.clone() {
                 after.due_date = d;
             }
             if let Some(s) = patch.status {

@@ -120,7 +120,7 @@ async fn change<F>(
     next: F,
 ) -> ApiResult<HttpResponse>
 where
-    F: FnOnce(&TrainingEvent) -> TrainingEventInput + Send + 'static,
+    F: Fn(&TrainingEvent) -> TrainingEventInput + Send + 'static,
 {
     write::update(
         &state.pool,
@@ -153,8 +153,9 @@ pub async fn replace_training_event(
     precondition: IfMatch,
     body: With<Writer, TrainingEventInput>,
 ) -> ApiResult<HttpResponse> {
-    let With(writer, mut input) = body;
+    let With(writer, input) = body;
     change(&state, writer, path, precondition, move |current| {
+        let mut input = input.clone();
         if input.member_state.is_none() {
             input.member_state = Some(current.member_state.clone());
         }
@@ -181,7 +182,10 @@ pub async fn update_training_event(
     body: With<Writer, TrainingEventPatch>,
 ) -> ApiResult<HttpResponse> {
     let With(writer, patch) = body;
-    change(&state, writer, path, precondition, move |c| patch.apply(c)).await
+    change(&state, writer, path, precondition, move |c| {
+        patch.clone().apply(c)
+    })
+    .await
 }
 
 /// Delete an event. It remains as a tombstone for synchronising clients (`include_deleted=true`)
