@@ -115,6 +115,9 @@ async fn stored(app: &TestApp, years: [i32; 2]) -> Vec<Value> {
 async fn once_submit_has_answered_no_earlier_batch_commits_in_the_locked_years() {
     let app = spawn_app().await;
     let arg = app.reporter("ARG").await;
+    // The batch goes to a second server on the same database, the submit to the first: the lock
+    // must hold across processes, not only inside one.
+    let twin = app.twin();
     for (i, delay) in DELAYS_MS.into_iter().enumerate() {
         let from = 2001 + 2 * i as i32;
         let years = [from, from + 1];
@@ -129,7 +132,9 @@ async fn once_submit_has_answered_no_earlier_batch_commits_in_the_locked_years()
         let values = large_batch(years);
         let sent = values.len();
         let batch = app
-            .request(Method::POST, "/api/v1/indicator-values/batch", Some(&arg))
+            .client
+            .post(format!("{twin}/api/v1/indicator-values/batch"))
+            .bearer_auth(&arg)
             .json(&json!({"values": values}));
         let batch = tokio::spawn(async move {
             let res = batch.send().await.expect("batch");
