@@ -10,7 +10,6 @@ use crate::config::Settings;
 use crate::db::pool::write_transaction;
 use crate::domain::{MemberStateCode, Password, Role, Username};
 use crate::models::audit_event::Actor;
-use crate::models::member_state::MemberStateRow;
 use crate::models::user::UserRow;
 use crate::startup::{self, Application};
 
@@ -154,18 +153,13 @@ fn create_user(
     let mut conn = pool.get().map_err(|e| e.to_string())?;
     let row = write_transaction(&mut conn, |conn| {
         if let Some(code) = &member_state {
-            if !MemberStateRow::exists(conn, code)? {
-                return Err(crate::error::ApiError::invalid(
-                    "member_state",
-                    format!("{code} is not an OAS member state"),
-                ));
-            }
+            crate::api::http::write::member_state_exists(conn, code, "member_state")?;
         }
         let row = UserRow::new(username.as_str(), hash.clone(), role, member_state.clone());
         crate::api::users::insert_account(conn, Actor::system("cli"), &row)?;
         Ok(row)
     })
-    .map_err(|e| e.to_string())?;
+    .map_err(|e: crate::error::ApiError| e.to_string())?;
     println!("created {} {} ({})", row.role, row.username, row.id);
     Ok(())
 }

@@ -15,7 +15,6 @@ use crate::db::AnyConnection;
 use crate::domain::{MemberStateCode, Password, Role, Username};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::models::audit_event::{Actor, AuditEventRow};
-use crate::models::member_state::MemberStateRow;
 use crate::models::user::UserRow;
 use crate::state::AppState;
 use crate::timestamp::Timestamp;
@@ -155,14 +154,7 @@ fn check_scope(
         (Role::Reporter, None) => Err(ApiError::invalid(field, "is required for reporters")),
         (Role::Reporter, Some(code)) => {
             MemberStateCode::parse(code).map_err(|m| ApiError::invalid(field, m))?;
-            if MemberStateRow::exists(conn, code)? {
-                Ok(())
-            } else {
-                Err(ApiError::invalid(
-                    field,
-                    format!("{code} is not an OAS member state"),
-                ))
-            }
+            write::member_state_exists(conn, code, field)
         }
         (_, Some(_)) => Err(ApiError::invalid(field, "is only allowed for reporters")),
         (_, None) => Ok(()),

@@ -1,6 +1,7 @@
 //! Storage: one connection type for SQLite and PostgreSQL, the pool, and embedded migrations.
 
 pub mod connection;
+pub mod locks;
 pub mod migrations;
 pub mod pool;
 pub mod rows;

@@ -161,26 +161,3 @@ where
         AnyConnection::Postgresql(_) => conn.transaction(|c| f(c)),
     }
 }
-
-/// Takes the lock of row `key_column = key` of `table` until the transaction ends, so writers of
-/// one record queue on PostgreSQL as they do on SQLite, whose write transactions are already
-/// serialized by `BEGIN IMMEDIATE`. `table` and `key_column` are names from the code, never input.
-pub fn lock_row(
-    conn: &mut AnyConnection,
-    table: &'static str,
-    key_column: &'static str,
-    key: &str,
-) -> diesel::QueryResult<()> {
-    use diesel::RunQueryDsl;
-    match conn {
-        AnyConnection::Postgresql(pg) => {
-            diesel::sql_query(format!(
-                "SELECT 1 FROM {table} WHERE {key_column} = $1 FOR UPDATE"
-            ))
-            .bind::<diesel::sql_types::Text, _>(key)
-            .execute(pg)?;
-            Ok(())
-        }
-        AnyConnection::Sqlite(_) => Ok(()),
-    }
-}

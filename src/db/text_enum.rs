@@ -98,10 +98,6 @@ impl<T> JsonText<T> {
     pub fn as_text(&self) -> &str {
         &self.text
     }
-
-    pub fn into_inner(self) -> T {
-        self.value
-    }
 }
 
 crate::text_sql!(

@@ -150,23 +150,7 @@ const FEED_LOCK: i64 = 0x7061_6c65_6665_6564;
 /// taking it again in the same transaction is free of waits. SQLite needs nothing: its writers
 /// are serialized by the database lock, held to commit.
 fn take_feed_lock(conn: &mut AnyConnection) -> QueryResult<()> {
-    use diesel::connection::{AnsiTransactionManager, TransactionManager};
-    let AnyConnection::Postgresql(pg) = conn else {
-        return Ok(());
-    };
-    // A transaction-scoped lock taken outside a transaction would end with its own statement.
-    let in_transaction = AnsiTransactionManager::transaction_manager_status_mut(pg)
-        .transaction_depth()?
-        .is_some();
-    if !in_transaction {
-        return Err(diesel::result::Error::QueryBuilderError(
-            "an audit event is recorded inside the transaction of its change".into(),
-        ));
-    }
-    diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
-        .bind::<diesel::sql_types::BigInt, _>(FEED_LOCK)
-        .execute(pg)?;
-    Ok(())
+    crate::db::locks::advisory(conn, FEED_LOCK, crate::db::locks::Mode::Exclusive)
 }
 
 fn to_json<T: Serialize>(value: &T) -> String {

@@ -12,42 +12,27 @@ use std::collections::{BTreeSet, HashMap};
 
 use diesel::QueryResult;
 
+use crate::db::locks::{self, Mode};
 use crate::db::AnyConnection;
 use crate::error::{ApiError, ApiResult};
 use crate::models::reporting_cycle::SubmissionRow;
 
 /// Namespace of the submission locks among PostgreSQL advisory locks ("PALM").
-const SUBMISSION_LOCKS: i32 = 0x5041_4c4d;
+const SUBMISSION_LOCKS: i64 = 0x5041_4c4d;
 
 /// The stable advisory-lock key of a member state: FNV-1a of its code (a collision only makes two
 /// states queue on each other).
-fn state_key(member_state: &str) -> i32 {
-    let hash = member_state.bytes().fold(0x811c_9dc5_u32, |h, b| {
+fn state_key(member_state: &str) -> u32 {
+    member_state.bytes().fold(0x811c_9dc5_u32, |h, b| {
         (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
-    });
-    i32::from_ne_bytes(hash.to_ne_bytes())
+    })
 }
 
 /// Takes `member_state`'s submission lock until the transaction ends: shared by writers of its
 /// data, exclusive for a transition. On SQLite a no-op: `BEGIN IMMEDIATE` already serializes writers.
-fn hold(conn: &mut AnyConnection, member_state: &str, exclusive: bool) -> QueryResult<()> {
-    use diesel::sql_types::Integer;
-    use diesel::RunQueryDsl;
-    match conn {
-        AnyConnection::Postgresql(pg) => {
-            let function = if exclusive {
-                "pg_advisory_xact_lock"
-            } else {
-                "pg_advisory_xact_lock_shared"
-            };
-            diesel::sql_query(format!("SELECT {function}($1, $2)"))
-                .bind::<Integer, _>(SUBMISSION_LOCKS)
-                .bind::<Integer, _>(state_key(member_state))
-                .execute(pg)?;
-            Ok(())
-        }
-        AnyConnection::Sqlite(_) => Ok(()),
-    }
+fn hold(conn: &mut AnyConnection, member_state: &str, mode: Mode) -> QueryResult<()> {
+    let key = (SUBMISSION_LOCKS << 32) | i64::from(state_key(member_state));
+    locks::advisory(conn, key, mode)
 }
 
 /// Before a write to the states' values or commitments (and before checking their locks): waits
@@ -60,7 +45,7 @@ pub fn hold_states<'a>(
 ) -> QueryResult<()> {
     let states: BTreeSet<&str> = states.into_iter().collect();
     for s in states {
-        hold(conn, s, false)?;
+        hold(conn, s, Mode::Shared)?;
     }
     Ok(())
 }
@@ -68,7 +53,7 @@ pub fn hold_states<'a>(
 /// Before a transition of `member_state`'s submission reads its status: waits for the writes to
 /// the state's data in flight to commit, and keeps new ones waiting until the transition commits.
 pub fn hold_for_transition(conn: &mut AnyConnection, member_state: &str) -> QueryResult<()> {
-    hold(conn, member_state, true)
+    hold(conn, member_state, Mode::Exclusive)
 }
 
 /// Locked years per member state, with the cycle that locks them.

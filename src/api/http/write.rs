@@ -37,7 +37,7 @@ pub trait Versioned: Clone + PartialEq + Send + 'static {
     /// queue, so an unconditional write never loses to a version race and of several writers
     /// with the same `If-Match` exactly one wins.
     fn lock(conn: &mut AnyConnection, id: &str) -> QueryResult<()> {
-        crate::db::pool::lock_row(conn, Self::TABLE, Self::KEY_COLUMN, id)
+        crate::db::locks::row(conn, Self::TABLE, Self::KEY_COLUMN, id)
     }
 
     /// The live record (a deleted one is `None`).
@@ -254,11 +254,18 @@ pub fn target_state(
     };
     MemberStateCode::parse(&code).map_err(|m| ApiError::invalid(field, m))?;
     writer.scope(Owner::State(&code))?;
-    if !MemberStateRow::exists(conn, &code)? {
-        return Err(ApiError::invalid(
+    member_state_exists(conn, &code, field)?;
+    Ok(code)
+}
+
+/// 422 naming `field` unless `code` is an OAS member state.
+pub fn member_state_exists(conn: &mut AnyConnection, code: &str, field: &str) -> ApiResult<()> {
+    if MemberStateRow::exists(conn, code)? {
+        Ok(())
+    } else {
+        Err(ApiError::invalid(
             field,
             format!("{code} is not an OAS member state"),
-        ));
+        ))
     }
-    Ok(code)
 }

@@ -96,7 +96,7 @@ impl Versioned for IndicatorValueRow {
         if let Some(stored) = IndicatorValueRow::find(conn, id)? {
             crate::locks::hold_states(conn, [stored.member_state.as_str()])?;
         }
-        crate::db::pool::lock_row(conn, Self::TABLE, Self::KEY_COLUMN, id)
+        crate::db::locks::row(conn, Self::TABLE, Self::KEY_COLUMN, id)
     }
 
     fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<Self>> {

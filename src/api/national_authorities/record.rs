@@ -5,7 +5,7 @@ use diesel::QueryResult;
 
 use super::wire::{NationalAuthority, NationalAuthorityInput};
 use crate::api::http::list::Listing;
-use crate::api::http::rows::csv_cells_of;
+use crate::api::http::rows::{conflict_as, csv_cells_of};
 use crate::api::http::write::Versioned;
 use crate::auth::Owner;
 use crate::db::text_enum::JsonText;
@@ -109,15 +109,12 @@ impl Versioned for NationalAuthorityRow {
         format!("/api/v1/national-authorities/{}", self.id)
     }
     fn write_error(&self, e: diesel::result::Error) -> ApiError {
-        let e = ApiError::from(e);
-        if e.status() == actix_web::http::StatusCode::CONFLICT {
+        conflict_as(e, || {
             ApiError::conflict(format!(
                 "{} already has an active national point of contact: deactivate it (DELETE) or change its role first.",
                 self.member_state
             ))
-        } else {
-            e
-        }
+        })
     }
 }
 
