@@ -101,6 +101,13 @@ impl ApiError {
         }
     }
 
+    /// Marks the failure as one a fresh run of the same transaction may not meet (a race it
+    /// lost), so `write_transaction` runs it again.
+    pub fn retryable(mut self) -> Self {
+        self.retryable = true;
+        self
+    }
+
     pub fn with_header(mut self, name: header::HeaderName, value: impl Into<String>) -> Self {
         self.headers.push((name, value.into()));
         self
@@ -336,9 +343,7 @@ impl From<diesel::result::Error> for ApiError {
             // retry (every write is safe to repeat).
             e if e.is_retryable() => {
                 log::warn!("transaction lost a conflict: {e}");
-                let mut problem = Self::unavailable("A concurrent change won; retry the request.");
-                problem.retryable = true;
-                problem
+                Self::unavailable("A concurrent change won; retry the request.").retryable()
             }
             other => {
                 let text = other.to_string();

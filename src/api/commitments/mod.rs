@@ -71,16 +71,9 @@ pub async fn put_commitment(
     writer.scope(Owner::State(&key.0))?;
     let input = record::validate(&input)?;
     let (row, created) = run_db(&state.pool, move |conn| {
-        let attempt = |conn: &mut AnyConnection| {
-            write_transaction(conn, |conn| {
-                upsert(conn, &writer, &key, &input, &precondition)
-            })
-        };
-        match attempt(conn) {
-            // Two first writes raced on the natural key: the loser retries as an update.
-            Err(e) if e.status() == StatusCode::CONFLICT => attempt(conn),
-            other => other,
-        }
+        write_transaction(conn, |conn| {
+            upsert(conn, &writer, &key, &input, &precondition)
+        })
     })
     .await?;
     if !created {
@@ -120,15 +113,25 @@ fn upsert(
     })?;
     let scope = writer.scope(Owner::State(&key.0))?;
     let mut row = record::fresh(key, input);
+    // Two first writes of one key race: the loser's transaction is run again (see
+    // `write_transaction`) and then finds the winner's commitment to update.
     match existing {
-        None => row.insert(conn).map_err(|e| row.write_error(e))?,
+        None => row.insert(conn).map_err(|e| {
+            let e = row.write_error(e);
+            if e.status() == StatusCode::CONFLICT {
+                e.retryable()
+            } else {
+                e
+            }
+        })?,
         Some(tombstone) => {
             row.id = tombstone.id;
             row.version = tombstone.version + 1;
             if !row.store(conn, tombstone.version)? {
                 return Err(ApiError::precondition_failed(
                     "The commitment changed concurrently; reload it and retry.",
-                ));
+                )
+                .retryable());
             }
         }
     }
