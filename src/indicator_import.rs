@@ -44,7 +44,7 @@ impl Catalog {
         let mut indicators = HashMap::new();
         for r in IndicatorRow::all(conn)? {
             let (value_type, periodicity) = (r.value_type, r.periodicity);
-            let dimensions = r.dimension_list().into_iter().collect();
+            let dimensions = r.dimensions.get().iter().cloned().collect();
             indicators.insert(
                 r.code.clone(),
                 Spec {

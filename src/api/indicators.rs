@@ -18,7 +18,7 @@ use crate::api::http::idempotency::IdempotencyKey;
 use crate::api::http::list::{self, ListParams, ListQuery, Listing, NoFilter};
 use crate::api::http::pagination::Page;
 use crate::api::http::precondition::IfMatch;
-use crate::api::http::rows::{csv_cells_of, KeyedRow, Since};
+use crate::api::http::rows::{KeyedRow, Since};
 use crate::api::http::write;
 use crate::auth::{Admin, Caller, With};
 use crate::db::text_enum::JsonText;
@@ -109,60 +109,16 @@ impl Listing for Dimensions {
             updated_at: Timestamp::from_db(&stamp),
         }
     }
-    fn csv_cells(row: &Self::Row) -> Vec<String> {
-        csv_cells_of(&Self::item(row.clone()), Self::CSV_HEADERS)
-    }
 }
 
-/// An indicator of the catalog.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Indicator {
-    #[schema(example = "VICTIMS_DETECTED")]
-    pub code: String,
-    #[schema(example = "Victims of trafficking in persons detected")]
-    pub name: String,
-    pub description: String,
-    pub value_type: ValueType,
-    #[schema(example = "persons")]
-    pub unit: Option<String>,
-    pub periodicity: Periodicity,
-    /// Dimensions values may be broken down by.
-    #[schema(example = json!(["sex", "age_group"]))]
-    pub dimensions: Vec<String>,
-    /// Guidelines the indicator measures.
-    pub guidelines: Vec<GuidelineRef>,
-    /// Where the definition comes from.
-    #[schema(example = json!(["SDG 16.2.2 (series VC_HTF_DETV)"]))]
-    pub references: Vec<String>,
-    pub version: i32,
-    pub created_at: Timestamp,
-    pub updated_at: Timestamp,
-}
-
-impl From<&IndicatorRow> for Indicator {
-    fn from(r: &IndicatorRow) -> Self {
-        Indicator {
-            code: r.code.clone(),
-            name: r.name.clone(),
-            description: r.description.clone(),
-            value_type: r.value_type,
-            unit: r.unit.clone(),
-            periodicity: r.periodicity,
-            dimensions: r.dimension_list(),
-            guidelines: r.guidelines.get().clone(),
-            references: r.reference_list.get().clone(),
-            version: r.version,
-            created_at: Timestamp::from_db(&r.created_at),
-            updated_at: Timestamp::from_db(&r.updated_at),
-        }
-    }
-}
+/// An indicator as served: the stored row.
+pub type Indicator = IndicatorRow;
 
 crate::secretariat_row!(
     IndicatorRow,
     "indicator",
     "indicators",
-    Indicator,
+    Self,
     code,
     "/api/v1/indicators",
     exists(code)
@@ -195,7 +151,7 @@ impl KeyedRow for IndicatorRow {
         self.code.clone()
     }
     fn item(&self) -> Indicator {
-        Indicator::from(self)
+        self.clone()
     }
 }
 

@@ -11,7 +11,6 @@ use diesel::QueryResult;
 use crate::api::http::language;
 use crate::api::http::list::{self, ListParams, ListQuery, Listing};
 use crate::api::http::pagination::Page;
-use crate::api::http::rows::csv_cells_of;
 use crate::api::http::run_db;
 use crate::auth::Caller;
 use crate::db::AnyConnection;
@@ -160,9 +159,6 @@ impl Listing for States {
     }
     fn item((row, lang): Self::Row) -> MemberState {
         MemberState::from_row(row, lang)
-    }
-    fn csv_cells(row: &Self::Row) -> Vec<String> {
-        csv_cells_of(&Self::item(row.clone()), Self::CSV_HEADERS)
     }
 }
 

@@ -17,7 +17,6 @@ use crate::auth::Caller;
 use crate::domain::{AuthorityRole, Subregion};
 use crate::error::ApiResult;
 use crate::models::member_state::MemberStateRow;
-use crate::models::national_authority::NationalAuthorityRow;
 use crate::state::AppState;
 use crate::timestamp::Timestamp;
 
@@ -107,7 +106,7 @@ pub async fn get_register(
     let (states, authorities) = run_db(&state.pool, |conn| {
         Ok((
             MemberStateRow::list(conn, None, 1000)?,
-            NationalAuthorityRow::all_active(conn)?,
+            NationalAuthority::all_active(conn)?,
         ))
     })
     .await?;
@@ -120,7 +119,7 @@ pub async fn get_register(
         let mut mine: Vec<NationalAuthority> = authorities
             .iter()
             .filter(|a| a.member_state == s.code)
-            .map(NationalAuthority::from)
+            .cloned()
             .collect();
         mine.sort_by(|a, b| {
             (a.role.rank(), a.institution.to_lowercase())

@@ -89,6 +89,13 @@ impl<T: serde::Serialize> JsonText<T> {
     }
 }
 
+/// Served as the value it holds.
+impl<T: serde::Serialize> serde::Serialize for JsonText<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize(s)
+    }
+}
+
 impl<T> JsonText<T> {
     pub fn get(&self) -> &T {
         &self.value

@@ -1,30 +1,51 @@
 //! The `commitments` table: a member state's undertaking on one guideline of a work plan.
 
 use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::db::schema::{commitments as c, guidelines};
 use crate::db::text_enum::JsonText;
 use crate::db::AnyConnection;
 use crate::domain::CommitmentStatus;
+use crate::timestamp::Timestamp;
 
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+/// A member state's commitment on a guideline.
+#[derive(
+    Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, Serialize, ToSchema,
+)]
 #[diesel(table_name = c, treat_none_as_null = true)]
+#[schema(as = Commitment, example = json!({
+    "id": "0193a0b4-7c1e-7d3a-9f7e-2b8f4c1d5e6b", "member_state": "ARG", "work_plan": "WP2", "guideline": 12,
+    "status": "in_progress", "lead_institution": "Ministerio de Seguridad",
+    "actions": "Training module for federal police academies.", "target_date": "2026-12-31",
+    "evidence_urls": ["https://www.argentina.gob.ar/seguridad/trata"], "budget_allocated": 250000.0, "currency": "ARS",
+    "version": 3, "created_at": "2026-01-10T12:00:00.000000Z", "updated_at": "2026-06-01T09:30:00.000000Z", "deleted_at": null
+}))]
 pub struct CommitmentRow {
     pub id: String,
     pub member_state: String,
     pub work_plan: String,
+    /// Guideline number within the work plan.
+    #[serde(rename = "guideline")]
     pub guideline_number: i32,
     pub status: CommitmentStatus,
     pub lead_institution: Option<String>,
     pub actions: Option<String>,
+    #[schema(format = Date)]
     pub target_date: Option<String>,
-    /// JSON array of URLs.
+    #[schema(value_type = Vec<String>)]
     pub evidence_urls: JsonText<Vec<String>>,
     pub budget_allocated: Option<f64>,
+    /// ISO 4217 code of `budget_allocated`.
     pub currency: Option<String>,
     pub version: i32,
+    #[schema(value_type = Timestamp)]
     pub created_at: String,
+    #[schema(value_type = Timestamp)]
     pub updated_at: String,
+    /// Set on deleted commitments (tombstones, listed with `include_deleted=true`).
+    #[schema(value_type = Option<Timestamp>)]
     pub deleted_at: Option<String>,
 }
 

@@ -1,28 +1,45 @@
 //! The `indicators`, `dimensions` and `dimension_codes` tables: the indicator catalog.
 
 use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::db::schema::{dimension_codes, dimensions, indicators};
 use crate::db::text_enum::JsonText;
 use crate::db::AnyConnection;
 use crate::domain::{GuidelineRef, Periodicity, ValueType};
+use crate::timestamp::Timestamp;
 
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+/// An indicator of the catalog.
+#[derive(
+    Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, Serialize, ToSchema,
+)]
 #[diesel(table_name = indicators, treat_none_as_null = true)]
+#[schema(as = Indicator)]
 pub struct IndicatorRow {
+    #[schema(example = "VICTIMS_DETECTED")]
     pub code: String,
+    #[schema(example = "Victims of trafficking in persons detected")]
     pub name: String,
     pub description: String,
     pub value_type: ValueType,
+    #[schema(example = "persons")]
     pub unit: Option<String>,
     pub periodicity: Periodicity,
-    /// Dimension codes.
+    /// Dimensions values may be broken down by.
+    #[schema(value_type = Vec<String>, example = json!(["sex", "age_group"]))]
     pub dimensions: JsonText<Vec<String>>,
-    /// The guidelines measured, as `{work_plan, number}`.
+    /// Guidelines the indicator measures.
+    #[schema(value_type = Vec<GuidelineRef>)]
     pub guidelines: JsonText<Vec<GuidelineRef>>,
+    /// Where the definition comes from.
+    #[serde(rename = "references")]
+    #[schema(value_type = Vec<String>, example = json!(["SDG 16.2.2 (series VC_HTF_DETV)"]))]
     pub reference_list: JsonText<Vec<String>>,
     pub version: i32,
+    #[schema(value_type = Timestamp)]
     pub created_at: String,
+    #[schema(value_type = Timestamp)]
     pub updated_at: String,
 }
 
@@ -41,10 +58,6 @@ impl IndicatorRow {
     crate::insert_row!(indicators);
 
     crate::versioned_update!(indicators, code);
-
-    pub fn dimension_list(&self) -> Vec<String> {
-        self.dimensions.get().clone()
-    }
 }
 
 /// Every dimension as (code, position, updated_at), in list order.

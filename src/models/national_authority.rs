@@ -1,17 +1,32 @@
 //! The `national_authorities` table: the register of national authorities (mandates 8 and 9).
 
 use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::db::schema::national_authorities as na;
 use crate::db::text_enum::JsonText;
 use crate::db::text_search::{like_pattern, lower, lower_opt};
 use crate::db::AnyConnection;
 use crate::domain::AuthorityRole;
+use crate::timestamp::Timestamp;
 
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+/// An entry of the register of national authorities.
+#[derive(
+    Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, Serialize, ToSchema,
+)]
 #[diesel(table_name = na, treat_none_as_null = true)]
-pub struct NationalAuthorityRow {
+#[schema(example = json!({
+    "id": "0193a0b4-7c1e-7d3a-9f7e-2b8f4c1d5e6a", "member_state": "ARG", "role": "national_point_of_contact",
+    "institution": "Ministerio de Justicia y Derechos Humanos", "unit": "Programa Nacional de Rescate",
+    "contact_name": "María Pérez", "position_title": "Coordinadora", "email": "rescate@jus.gob.ar",
+    "phone": "+54 11 5300 4000", "address": "Sarmiento 329, Buenos Aires", "website": "https://www.argentina.gob.ar/justicia",
+    "languages": ["es", "en"], "designated_on": "2024-03-01", "active": true, "notes": null, "version": 1,
+    "created_at": "2026-11-22T20:43:03.123456Z", "updated_at": "2026-11-22T20:43:03.123456Z"
+}))]
+pub struct NationalAuthority {
     pub id: String,
+    /// ISO 3166-1 alpha-3 code of the member state.
     pub member_state: String,
     pub role: AuthorityRole,
     pub institution: String,
@@ -22,13 +37,18 @@ pub struct NationalAuthorityRow {
     pub phone: Option<String>,
     pub address: Option<String>,
     pub website: Option<String>,
-    /// ISO 639-1 codes, stored as a JSON array.
+    /// ISO 639-1 codes of the languages the authority works in.
+    #[schema(value_type = Vec<String>)]
     pub languages: JsonText<Vec<String>>,
+    #[schema(format = Date)]
     pub designated_on: Option<String>,
+    /// Inactive entries are kept with their history; only active ones appear in the register.
     pub active: bool,
     pub notes: Option<String>,
     pub version: i32,
+    #[schema(value_type = Timestamp)]
     pub created_at: String,
+    #[schema(value_type = Timestamp)]
     pub updated_at: String,
 }
 
@@ -43,7 +63,7 @@ pub struct Filter {
     pub updated_since: Option<String>,
 }
 
-impl NationalAuthorityRow {
+impl NationalAuthority {
     crate::find_by_key!(na, id: &str);
 
     /// Up to `limit` entries matching `f`, ordered by id (creation order), after `after`.

@@ -2,22 +2,35 @@
 //! member state's data while its submission is under review or validated.
 
 use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::db::schema::{indicator_values, reporting_cycles as rc, submissions as sub};
 use crate::db::AnyConnection;
 use crate::domain::{CycleStatus, SubmissionStatus};
+use crate::timestamp::Timestamp;
 
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+/// A reporting cycle.
+#[derive(
+    Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, Serialize, ToSchema,
+)]
 #[diesel(table_name = rc)]
+#[schema(as = ReportingCycle, example = json!({"code": "2019-2020", "work_plan": "WP2", "period_from": 2019, "period_to": 2020, "due_date": "2021-03-31",
+    "status": "open", "version": 1, "created_at": "2026-11-22T20:43:03.123456Z", "updated_at": "2026-11-22T20:43:03.123456Z"}))]
 pub struct ReportingCycleRow {
     pub code: String,
     pub work_plan: String,
+    /// First year reported.
     pub period_from: i32,
+    /// Last year reported.
     pub period_to: i32,
+    #[schema(format = Date)]
     pub due_date: String,
     pub status: CycleStatus,
     pub version: i32,
+    #[schema(value_type = Timestamp)]
     pub created_at: String,
+    #[schema(value_type = Timestamp)]
     pub updated_at: String,
 }
 

@@ -1,6 +1,8 @@
 //! The `work_plans`, `work_plan_sections`, `guidelines` and `mandates` tables.
 
 use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::db::schema::{guidelines, mandates, work_plan_sections, work_plans};
 use crate::db::text_enum::JsonText;
@@ -30,19 +32,28 @@ pub struct SectionRow {
     pub position: i32,
 }
 
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+/// A guideline of a work plan.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize, ToSchema)]
 #[diesel(table_name = guidelines)]
+#[schema(as = Guideline)]
 pub struct GuidelineRow {
+    #[schema(example = "WP2")]
     pub work_plan: String,
+    #[schema(example = 45)]
     pub number: i32,
+    #[schema(example = "protection")]
     pub section: String,
     pub text: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+/// A mandate to the OAS General Secretariat.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize, ToSchema)]
 #[diesel(table_name = mandates)]
+#[schema(as = Mandate)]
 pub struct MandateRow {
+    #[schema(example = "WP2")]
     pub work_plan: String,
+    #[schema(example = 10)]
     pub number: i32,
     pub text: String,
 }

@@ -252,7 +252,7 @@ impl Versioned for CommitmentRow {
         Owner::State(&self.member_state)
     }
     fn view(&self) -> Commitment {
-        Commitment::from(self)
+        self.clone()
     }
     fn location(&self) -> String {
         format!(
@@ -306,26 +306,26 @@ impl Listing for Commitments {
         )
     }
     fn item(row: CommitmentRow) -> Commitment {
-        Commitment::from(&row)
+        row
     }
     fn csv_cells(r: &CommitmentRow) -> Vec<String> {
-        let c = Commitment::from(r);
+        let c = r.clone();
         vec![
             c.id,
             c.member_state,
             c.work_plan,
-            c.guideline.to_string(),
+            c.guideline_number.to_string(),
             c.status.as_str().into(),
             csv::opt(&c.lead_institution),
             csv::opt(&c.actions),
             csv::opt(&c.target_date),
-            csv::join(&c.evidence_urls),
+            csv::join(c.evidence_urls.get()),
             csv::opt(&c.budget_allocated),
             csv::opt(&c.currency),
             c.version.to_string(),
-            c.created_at.to_db(),
-            c.updated_at.to_db(),
-            c.deleted_at.map(|t| t.to_db()).unwrap_or_default(),
+            c.created_at,
+            c.updated_at,
+            c.deleted_at.unwrap_or_default(),
         ]
     }
 }

@@ -6,60 +6,9 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::domain::CommitmentStatus;
 use crate::models::commitment::CommitmentRow;
-use crate::timestamp::Timestamp;
 
-/// A member state's commitment on a guideline.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(example = json!({
-    "id": "0193a0b4-7c1e-7d3a-9f7e-2b8f4c1d5e6b", "member_state": "ARG", "work_plan": "WP2", "guideline": 12,
-    "status": "in_progress", "lead_institution": "Ministerio de Seguridad",
-    "actions": "Training module for federal police academies.", "target_date": "2026-12-31",
-    "evidence_urls": ["https://www.argentina.gob.ar/seguridad/trata"], "budget_allocated": 250000.0, "currency": "ARS",
-    "version": 3, "created_at": "2026-01-10T12:00:00.000000Z", "updated_at": "2026-06-01T09:30:00.000000Z", "deleted_at": null
-}))]
-pub struct Commitment {
-    pub id: String,
-    pub member_state: String,
-    pub work_plan: String,
-    /// Guideline number within the work plan.
-    pub guideline: i32,
-    pub status: CommitmentStatus,
-    pub lead_institution: Option<String>,
-    pub actions: Option<String>,
-    #[schema(format = Date)]
-    pub target_date: Option<String>,
-    pub evidence_urls: Vec<String>,
-    pub budget_allocated: Option<f64>,
-    /// ISO 4217 code of `budget_allocated`.
-    pub currency: Option<String>,
-    pub version: i32,
-    pub created_at: Timestamp,
-    pub updated_at: Timestamp,
-    /// Set on deleted commitments (tombstones, listed with `include_deleted=true`).
-    pub deleted_at: Option<Timestamp>,
-}
-
-impl From<&CommitmentRow> for Commitment {
-    fn from(r: &CommitmentRow) -> Self {
-        Commitment {
-            id: r.id.clone(),
-            member_state: r.member_state.clone(),
-            work_plan: r.work_plan.clone(),
-            guideline: r.guideline_number,
-            status: r.status,
-            lead_institution: r.lead_institution.clone(),
-            actions: r.actions.clone(),
-            target_date: r.target_date.clone(),
-            evidence_urls: r.evidence_urls.get().clone(),
-            budget_allocated: r.budget_allocated,
-            currency: r.currency.clone(),
-            version: r.version,
-            created_at: Timestamp::from_db(&r.created_at),
-            updated_at: Timestamp::from_db(&r.updated_at),
-            deleted_at: r.deleted_at.as_deref().map(Timestamp::from_db),
-        }
-    }
-}
+/// A commitment as served: the stored row.
+pub type Commitment = CommitmentRow;
 
 /// The commitment as written by PUT (every field; omitted optional fields become null).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

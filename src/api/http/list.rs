@@ -33,7 +33,7 @@ pub trait Listing: 'static {
     const CSV_HEADERS: &'static [&'static str];
     /// What selects the rows (built from the request by the resource).
     type Filter: Send + Sync + 'static;
-    type Row: Send + 'static;
+    type Row: Clone + Send + 'static;
     /// Keyset position of a row, in the list's order.
     type Key: Serialize + DeserializeOwned + Clone + Send + Sync + 'static;
     /// The JSON item of a row.
@@ -48,7 +48,10 @@ pub trait Listing: 'static {
     ) -> QueryResult<Vec<Self::Row>>;
     fn key(row: &Self::Row) -> Self::Key;
     fn item(row: Self::Row) -> Self::Item;
-    fn csv_cells(row: &Self::Row) -> Vec<String>;
+    /// The CSV cells of a row: by default its item's fields named by the headers.
+    fn csv_cells(row: &Self::Row) -> Vec<String> {
+        crate::api::http::rows::csv_cells_of(&Self::item(row.clone()), Self::CSV_HEADERS)
+    }
 }
 
 /// The query parameters every list shares.

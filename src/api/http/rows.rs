@@ -61,14 +61,14 @@ macro_rules! versioned_fields {
 }
 
 /// `impl Versioned` for a row of the Secretariat's own data named `$kind`, in `$table` keyed by `$id`, shown
-/// as `$view` (`From<&Row>`), found at `$base/{id}`; a uniqueness conflict is `$explain(&$field)`.
+/// as `$view` (`From<&Row>`, or `Self` for a row served as stored), found at `$base/{id}`; a uniqueness conflict is `$explain(&$field)`.
 #[macro_export]
 macro_rules! secretariat_row {
-    ($row:ty, $kind:literal, $table:literal, $view:ty, $id:ident, $base:literal, $explain:ident($field:ident)) => {
+    ($row:ty, $kind:literal, $table:literal, $view:tt, $id:ident, $base:literal, $explain:ident($field:ident)) => {
         impl $crate::api::http::write::Versioned for $row {
             const KIND: &'static str = $kind;
             const NOUN: &'static str = $kind;
-            type View = $view;
+            type View = $crate::secretariat_row!(@type $row, $view);
             const TABLE: &'static str = $table;
             const KEY_COLUMN: &'static str = stringify!($id);
 
@@ -77,8 +77,8 @@ macro_rules! secretariat_row {
             fn owner(&self) -> $crate::auth::Owner<'_> {
                 $crate::auth::Owner::Secretariat
             }
-            fn view(&self) -> $view {
-                <$view>::from(self)
+            fn view(&self) -> Self::View {
+                $crate::secretariat_row!(@view self, $view)
             }
             fn location(&self) -> String {
                 format!(concat!($base, "/{}"), self.$id)
@@ -88,6 +88,11 @@ macro_rules! secretariat_row {
             }
         }
     };
+    // A row served as it is stored names its view `Self`.
+    (@type $row:ty, Self) => { $row };
+    (@type $row:ty, $view:ty) => { $view };
+    (@view $s:ident, Self) => { $s.clone() };
+    (@view $s:ident, $view:ty) => { <$view>::from($s) };
 }
 
 /// The problem of a failed write: `explain()` for a uniqueness conflict, the usual one otherwise.
@@ -101,7 +106,7 @@ pub fn conflict_as(e: diesel::result::Error, explain: impl FnOnce() -> ApiError)
 }
 
 /// Rows listed by a text key (also the cursor), filtered by `updated_since` only.
-pub trait KeyedRow: Keyset + Send + 'static {
+pub trait KeyedRow: Keyset + Clone + Send + 'static {
     /// Cursor kind of the list.
     const CURSOR_KIND: &'static str;
     const CSV_NAME: &'static str;

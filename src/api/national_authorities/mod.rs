@@ -21,7 +21,7 @@ use crate::api::http::write::{self, Versioned};
 use crate::auth::{Caller, With, Writer};
 use crate::domain::MemberStateCode;
 use crate::error::{ApiError, ApiResult};
-use crate::models::national_authority::{Filter, NationalAuthorityRow};
+use crate::models::national_authority::Filter;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -121,7 +121,7 @@ pub async fn get_national_authority(
     state: web::Data<AppState>,
     path: web::Path<IdPath>,
 ) -> ApiResult<HttpResponse> {
-    write::read::<NationalAuthorityRow>(&state.pool, path.into_inner().id).await
+    write::read::<NationalAuthority>(&state.pool, path.into_inner().id).await
 }
 
 /// Replaces an entry's fields with `next(current)`; the member state cannot change.
@@ -142,7 +142,7 @@ where
         path.into_inner().id,
         precondition,
         action,
-        move |_, _, before: &NationalAuthorityRow| {
+        move |_, _, before: &NationalAuthority| {
             let input = next(&before.view());
             if input
                 .member_state
@@ -257,10 +257,10 @@ pub async fn list_national_authority_history(
     history::respond(
         &req,
         &state.pool,
-        NationalAuthorityRow::KIND,
+        NationalAuthority::KIND,
         path.into_inner().id,
         page.0,
-        |conn, id| write::load::<NationalAuthorityRow>(conn, id).map(drop),
+        |conn, id| write::load::<NationalAuthority>(conn, id).map(drop),
     )
     .await
 }

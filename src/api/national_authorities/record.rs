@@ -3,22 +3,22 @@
 
 use diesel::QueryResult;
 
-use super::wire::{NationalAuthority, NationalAuthorityInput};
+use super::wire::NationalAuthorityInput;
 use crate::api::http::list::Listing;
-use crate::api::http::rows::{conflict_as, csv_cells_of};
+use crate::api::http::rows::conflict_as;
 use crate::api::http::write::Versioned;
 use crate::auth::Owner;
 use crate::db::text_enum::JsonText;
 use crate::db::AnyConnection;
 use crate::domain::contact;
 use crate::error::{ApiError, FieldError};
-use crate::models::national_authority::{Filter, NationalAuthorityRow};
+use crate::models::national_authority::{Filter, NationalAuthority};
 
 /// Validates every field at once; returns the row values (id, version and times left to the caller).
 pub fn validate(
     input: &NationalAuthorityInput,
     member_state: &str,
-) -> Result<NationalAuthorityRow, ApiError> {
+) -> Result<NationalAuthority, ApiError> {
     let mut errors = Vec::new();
     let mut check = |field: &str,
                      value: &Option<String>,
@@ -70,7 +70,7 @@ pub fn validate(
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
     }
-    Ok(NationalAuthorityRow {
+    Ok(NationalAuthority {
         id: String::new(),
         member_state: member_state.to_string(),
         role: input.role,
@@ -92,7 +92,7 @@ pub fn validate(
     })
 }
 
-impl Versioned for NationalAuthorityRow {
+impl Versioned for NationalAuthority {
     const KIND: &'static str = "national_authority";
     const NOUN: &'static str = "register entry";
     type View = NationalAuthority;
@@ -103,7 +103,7 @@ impl Versioned for NationalAuthorityRow {
         Owner::State(&self.member_state)
     }
     fn view(&self) -> NationalAuthority {
-        NationalAuthority::from(self)
+        self.clone()
     }
     fn location(&self) -> String {
         format!("/api/v1/national-authorities/{}", self.id)
@@ -145,7 +145,7 @@ impl Listing for Register {
         "updated_at",
     ];
     type Filter = Filter;
-    type Row = NationalAuthorityRow;
+    type Row = NationalAuthority;
     type Key = String;
     type Item = NationalAuthority;
 
@@ -154,16 +154,13 @@ impl Listing for Register {
         filter: &Filter,
         after: Option<&String>,
         limit: i64,
-    ) -> QueryResult<Vec<NationalAuthorityRow>> {
-        NationalAuthorityRow::list(conn, filter, after.map(String::as_str), limit)
+    ) -> QueryResult<Vec<NationalAuthority>> {
+        NationalAuthority::list(conn, filter, after.map(String::as_str), limit)
     }
-    fn key(row: &NationalAuthorityRow) -> String {
+    fn key(row: &NationalAuthority) -> String {
         row.id.clone()
     }
-    fn item(row: NationalAuthorityRow) -> NationalAuthority {
-        NationalAuthority::from(&row)
-    }
-    fn csv_cells(row: &NationalAuthorityRow) -> Vec<String> {
-        csv_cells_of(&row.view(), Self::CSV_HEADERS)
+    fn item(row: NationalAuthority) -> NationalAuthority {
+        row
     }
 }

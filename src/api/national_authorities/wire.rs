@@ -5,68 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::domain::AuthorityRole;
-use crate::models::national_authority::NationalAuthorityRow;
-use crate::timestamp::Timestamp;
-
-/// An entry of the register of national authorities.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(example = json!({
-    "id": "0193a0b4-7c1e-7d3a-9f7e-2b8f4c1d5e6a", "member_state": "ARG", "role": "national_point_of_contact",
-    "institution": "Ministerio de Justicia y Derechos Humanos", "unit": "Programa Nacional de Rescate",
-    "contact_name": "María Pérez", "position_title": "Coordinadora", "email": "rescate@jus.gob.ar",
-    "phone": "+54 11 5300 4000", "address": "Sarmiento 329, Buenos Aires", "website": "https://www.argentina.gob.ar/justicia",
-    "languages": ["es", "en"], "designated_on": "2024-03-01", "active": true, "notes": null, "version": 1,
-    "created_at": "2026-11-22T20:43:03.123456Z", "updated_at": "2026-11-22T20:43:03.123456Z"
-}))]
-pub struct NationalAuthority {
-    pub id: String,
-    /// ISO 3166-1 alpha-3 code of the member state.
-    pub member_state: String,
-    pub role: AuthorityRole,
-    pub institution: String,
-    pub unit: Option<String>,
-    pub contact_name: Option<String>,
-    pub position_title: Option<String>,
-    pub email: Option<String>,
-    pub phone: Option<String>,
-    pub address: Option<String>,
-    pub website: Option<String>,
-    /// ISO 639-1 codes of the languages the authority works in.
-    pub languages: Vec<String>,
-    #[schema(format = Date)]
-    pub designated_on: Option<String>,
-    /// Inactive entries are kept with their history; only active ones appear in the register.
-    pub active: bool,
-    pub notes: Option<String>,
-    pub version: i32,
-    pub created_at: Timestamp,
-    pub updated_at: Timestamp,
-}
-
-impl From<&NationalAuthorityRow> for NationalAuthority {
-    fn from(r: &NationalAuthorityRow) -> Self {
-        NationalAuthority {
-            id: r.id.clone(),
-            member_state: r.member_state.clone(),
-            role: r.role,
-            institution: r.institution.clone(),
-            unit: r.unit.clone(),
-            contact_name: r.contact_name.clone(),
-            position_title: r.position_title.clone(),
-            email: r.email.clone(),
-            phone: r.phone.clone(),
-            address: r.address.clone(),
-            website: r.website.clone(),
-            languages: r.languages.get().clone(),
-            designated_on: r.designated_on.clone(),
-            active: r.active,
-            notes: r.notes.clone(),
-            version: r.version,
-            created_at: Timestamp::from_db(&r.created_at),
-            updated_at: Timestamp::from_db(&r.updated_at),
-        }
-    }
-}
+pub use crate::models::national_authority::NationalAuthority;
 
 /// A register entry as written by POST and PUT (PUT replaces every field).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -166,7 +105,9 @@ impl NationalAuthorityPatch {
             phone: pick(self.phone, &current.phone),
             address: pick(self.address, &current.address),
             website: pick(self.website, &current.website),
-            languages: self.languages.unwrap_or_else(|| current.languages.clone()),
+            languages: self
+                .languages
+                .unwrap_or_else(|| current.languages.get().clone()),
             designated_on: pick(self.designated_on, &current.designated_on),
             active: Some(self.active.unwrap_or(current.active)),
             notes: pick(self.notes, &current.notes),

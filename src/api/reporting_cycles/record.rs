@@ -6,7 +6,6 @@ use serde::Serialize;
 
 use super::wire::{NewReportingCycle, ReportingCycle};
 use crate::api::http::list::Listing;
-use crate::api::http::rows::csv_cells_of;
 use crate::api::http::write::Versioned;
 use crate::auth::Owner;
 use crate::db::rows::Keyset;
@@ -71,7 +70,7 @@ impl Versioned for ReportingCycleRow {
         Owner::Secretariat
     }
     fn view(&self) -> ReportingCycle {
-        ReportingCycle::from(self)
+        self.clone()
     }
     fn location(&self) -> String {
         format!("/api/v1/reporting-cycles/{}", self.code)
@@ -112,10 +111,7 @@ impl Listing for Cycles {
         row.code.clone()
     }
     fn item(row: ReportingCycleRow) -> ReportingCycle {
-        ReportingCycle::from(&row)
-    }
-    fn csv_cells(r: &ReportingCycleRow) -> Vec<String> {
-        csv_cells_of(&r.view(), Self::CSV_HEADERS)
+        row
     }
 }
 

@@ -7,42 +7,9 @@ use utoipa::{IntoParams, ToSchema};
 use crate::domain::{CycleStatus, MemberStateCode};
 use crate::error::{ApiError, ApiResult};
 use crate::models::reporting_cycle::ReportingCycleRow;
-use crate::timestamp::Timestamp;
 
-/// A reporting cycle.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"code": "2019-2020", "work_plan": "WP2", "period_from": 2019, "period_to": 2020, "due_date": "2021-03-31",
-    "status": "open", "version": 1, "created_at": "2026-11-22T20:43:03.123456Z", "updated_at": "2026-11-22T20:43:03.123456Z"}))]
-pub struct ReportingCycle {
-    pub code: String,
-    pub work_plan: String,
-    /// First year reported.
-    pub period_from: i32,
-    /// Last year reported.
-    pub period_to: i32,
-    #[schema(format = Date)]
-    pub due_date: String,
-    pub status: CycleStatus,
-    pub version: i32,
-    pub created_at: Timestamp,
-    pub updated_at: Timestamp,
-}
-
-impl From<&ReportingCycleRow> for ReportingCycle {
-    fn from(r: &ReportingCycleRow) -> Self {
-        ReportingCycle {
-            code: r.code.clone(),
-            work_plan: r.work_plan.clone(),
-            period_from: r.period_from,
-            period_to: r.period_to,
-            due_date: r.due_date.clone(),
-            status: r.status,
-            version: r.version,
-            created_at: Timestamp::from_db(&r.created_at),
-            updated_at: Timestamp::from_db(&r.updated_at),
-        }
-    }
-}
+/// A reporting cycle as served: the stored row.
+pub type ReportingCycle = ReportingCycleRow;
 
 /// A new reporting cycle.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

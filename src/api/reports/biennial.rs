@@ -18,7 +18,7 @@ use crate::error::ApiResult;
 use crate::models::commitment::{self, CommitmentRow};
 use crate::models::indicator::IndicatorRow;
 use crate::models::indicator_value::{Filter as ValueFilter, IndicatorValueRow};
-use crate::models::national_authority::{Filter as AuthorityFilter, NationalAuthorityRow};
+use crate::models::national_authority::{Filter as AuthorityFilter, NationalAuthority};
 use crate::models::reporting_cycle::ReportingCycleRow;
 use crate::models::work_plan::GuidelineRow;
 use crate::reporting::completeness::Completeness;
@@ -153,7 +153,7 @@ fn biennial(conn: &mut AnyConnection, code: &str, lang: &str) -> ApiResult<Bienn
         role: Some(AuthorityRole::NationalPointOfContact),
         ..Default::default()
     };
-    let with_contact: HashSet<String> = NationalAuthorityRow::list(conn, &af, None, MANY)?
+    let with_contact: HashSet<String> = NationalAuthority::list(conn, &af, None, MANY)?
         .into_iter()
         .map(|a| a.member_state)
         .collect();

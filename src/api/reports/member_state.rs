@@ -17,7 +17,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::models::commitment::{self, CommitmentRow};
 use crate::models::indicator::IndicatorRow;
 use crate::models::member_state::MemberStateRow;
-use crate::models::national_authority::{Filter as AuthorityFilter, NationalAuthorityRow};
+use crate::models::national_authority::Filter as AuthorityFilter;
 use crate::models::reporting_cycle::ReportingCycleRow;
 use crate::reporting::completeness::{completeness, Completeness};
 use crate::state::AppState;
@@ -121,11 +121,7 @@ pub async fn get_member_state_report(
             active: Some(true),
             ..Default::default()
         };
-        let mut authorities: Vec<NationalAuthority> =
-            NationalAuthorityRow::list(conn, &af, None, MANY)?
-                .iter()
-                .map(NationalAuthority::from)
-                .collect();
+        let mut authorities = NationalAuthority::list(conn, &af, None, MANY)?;
         authorities.sort_by_key(|a| a.role.rank());
         let point_of_contact = authorities
             .iter()

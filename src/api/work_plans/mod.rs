@@ -168,7 +168,7 @@ pub async fn get_guideline(
             .ok_or_else(|| ApiError::not_found(format!("{code} has no guideline {number}.")))
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Guideline::from(row)))
+    Ok(HttpResponse::Ok().json(row))
 }
 
 /// List a work plan's mandates to the General Secretariat, ordered by number.

@@ -9,7 +9,7 @@ use diesel::QueryResult;
 
 use super::wire::{Guideline, Mandate, NewWorkPlan, Section, WorkPlan, WorkPlanSummary};
 use crate::api::http::list::Listing;
-use crate::api::http::rows::{conflict_as, csv_cells_of, KeyedRow};
+use crate::api::http::rows::{conflict_as, KeyedRow};
 use crate::api::http::write::Versioned;
 use crate::auth::Owner;
 use crate::db::text_enum::JsonText;
@@ -383,10 +383,7 @@ impl Listing for Guidelines {
         row.number
     }
     fn item(row: GuidelineRow) -> Guideline {
-        Guideline::from(row)
-    }
-    fn csv_cells(row: &GuidelineRow) -> Vec<String> {
-        csv_cells_of(&Self::item(row.clone()), Self::CSV_HEADERS)
+        row
     }
 }
 
@@ -417,9 +414,6 @@ impl Listing for Mandates {
         row.number
     }
     fn item(row: MandateRow) -> Mandate {
-        Mandate::from(row)
-    }
-    fn csv_cells(row: &MandateRow) -> Vec<String> {
-        csv_cells_of(&Self::item(row.clone()), Self::CSV_HEADERS)
+        row
     }
 }

@@ -56,48 +56,11 @@ pub struct WorkPlan {
     pub updated_at: Timestamp,
 }
 
-/// A guideline of a work plan.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Guideline {
-    #[schema(example = "WP2")]
-    pub work_plan: String,
-    #[schema(example = 45)]
-    pub number: i32,
-    #[schema(example = "protection")]
-    pub section: String,
-    pub text: String,
-}
+/// A guideline as served: the stored row.
+pub type Guideline = GuidelineRow;
 
-/// A mandate to the OAS General Secretariat.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Mandate {
-    #[schema(example = "WP2")]
-    pub work_plan: String,
-    #[schema(example = 10)]
-    pub number: i32,
-    pub text: String,
-}
-
-impl From<GuidelineRow> for Guideline {
-    fn from(r: GuidelineRow) -> Self {
-        Guideline {
-            work_plan: r.work_plan,
-            number: r.number,
-            section: r.section,
-            text: r.text,
-        }
-    }
-}
-
-impl From<MandateRow> for Mandate {
-    fn from(r: MandateRow) -> Self {
-        Mandate {
-            work_plan: r.work_plan,
-            number: r.number,
-            text: r.text,
-        }
-    }
-}
+/// A mandate as served: the stored row.
+pub type Mandate = MandateRow;
 
 /// Filters of the guideline list.
 #[derive(Debug, Deserialize, IntoParams)]
