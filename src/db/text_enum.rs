@@ -89,6 +89,20 @@ impl<T: serde::Serialize> JsonText<T> {
     }
 }
 
+/// Writes stored JSON text as the JSON it holds (`None` as null), without decoding it into a tree.
+pub fn serialize_json_text<S: serde::Serializer>(
+    text: &Option<String>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::Serialize;
+    match text {
+        None => s.serialize_none(),
+        Some(t) => serde_json::from_str::<&serde_json::value::RawValue>(t)
+            .map_err(serde::ser::Error::custom)?
+            .serialize(s),
+    }
+}
+
 /// Served as the value it holds.
 impl<T: serde::Serialize> serde::Serialize for JsonText<T> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

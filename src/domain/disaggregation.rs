@@ -44,6 +44,16 @@ impl Disaggregation {
     }
 }
 
+/// Writes canonical text (`age_group=child;sex=female`) as the JSON object it stands for.
+pub fn serialize_canonical<S: serde::Serializer>(text: &str, s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = s.serialize_map(None)?;
+    for (dimension, code) in text.split(';').filter_map(|p| p.split_once('=')) {
+        map.serialize_entry(dimension, code)?;
+    }
+    map.end()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,7 +20,7 @@ mod value_type;
 pub use audience::Audience;
 pub use authority_role::AuthorityRole;
 pub use commitment_status::CommitmentStatus;
-pub use disaggregation::Disaggregation;
+pub use disaggregation::{serialize_canonical, Disaggregation};
 pub use guideline_ref::GuidelineRef;
 pub use member_state_code::MemberStateCode;
 pub use modality::Modality;

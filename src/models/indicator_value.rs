@@ -4,31 +4,56 @@
 use std::collections::HashSet;
 
 use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::db::schema::indicator_values as iv;
 use crate::db::AnyConnection;
 use crate::domain::ValueFlag;
+use crate::timestamp::Timestamp;
 
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+/// A reported value.
+// Stored and served as one row: the disaggregation and the value are kept as canonical text and
+// written to JSON as the object and the value they stand for.
+#[derive(
+    Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, Serialize, ToSchema,
+)]
 // `treat_none_as_default_value = false`: `None` is bound as NULL rather than written as DEFAULT
 // (these columns have no default), which lets SQLite take a batch as one multi-row INSERT instead
 // of one INSERT per row, and PostgreSQL take it through COPY.
 #[diesel(table_name = iv, treat_none_as_null = true, treat_none_as_default_value = false)]
+#[schema(as = IndicatorValue, example = json!({
+    "id": "0193a0b4-7c1e-7d3a-9f7e-2b8f4c1d5e6c", "member_state": "ARG", "indicator": "VICTIMS_DETECTED", "period": "2019",
+    "disaggregation": {"sex": "female", "age_group": "child"}, "value": 42, "flag": null, "comment": null,
+    "source": "Ministerio Público Fiscal", "reported_by": "arg-system", "version": 1,
+    "created_at": "2026-11-22T20:43:03.123456Z", "updated_at": "2026-11-22T20:43:03.123456Z", "deleted_at": null
+}))]
 pub struct IndicatorValueRow {
     pub id: String,
     pub indicator: String,
     pub member_state: String,
+    /// `2019`, `2019-Q1` or `2019-03`, per the indicator's periodicity.
     pub period: String,
+    /// Dimension -> code; `{}` is the total.
+    #[serde(serialize_with = "crate::domain::serialize_canonical")]
+    #[schema(value_type = Object)]
     pub disaggregation: String,
-    /// Canonical JSON of the value; `None` only for confidential values.
+    /// Typed by the indicator (integer, number, boolean or string); `null` only when confidential.
+    #[serde(serialize_with = "crate::db::text_enum::serialize_json_text")]
+    #[schema(value_type = serde_json::Value)]
     pub value: Option<String>,
     pub flag: Option<ValueFlag>,
     pub comment: Option<String>,
     pub source: Option<String>,
+    /// Username of who last wrote it.
     pub reported_by: String,
     pub version: i32,
+    #[schema(value_type = Timestamp)]
     pub created_at: String,
+    #[schema(value_type = Timestamp)]
     pub updated_at: String,
+    /// Set on deleted values (tombstones, listed with `include_deleted=true`).
+    #[schema(value_type = Option<Timestamp>)]
     pub deleted_at: Option<String>,
 }
 

@@ -113,7 +113,7 @@ impl Versioned for IndicatorValueRow {
         Owner::State(&self.member_state)
     }
     fn view(&self) -> IndicatorValue {
-        IndicatorValue::from(self)
+        self.clone()
     }
     fn location(&self) -> String {
         format!("/api/v1/indicator-values/{}", self.id)
@@ -162,7 +162,7 @@ impl Listing for Values {
         row.key()
     }
     fn item(row: IndicatorValueRow) -> IndicatorValue {
-        IndicatorValue::from(&row)
+        row
     }
     fn csv_cells(r: &IndicatorValueRow) -> Vec<String> {
         let d = Disaggregation::from_canonical(&r.disaggregation);

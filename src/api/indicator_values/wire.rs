@@ -2,70 +2,14 @@
 //! summary, and the list's filters.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
-use crate::domain::{Disaggregation, ValueFlag};
 use crate::indicator_import::{RawRow, RowError};
 use crate::models::indicator_value::IndicatorValueRow;
-use crate::timestamp::Timestamp;
 
-/// A reported value.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({
-    "id": "0193a0b4-7c1e-7d3a-9f7e-2b8f4c1d5e6c", "member_state": "ARG", "indicator": "VICTIMS_DETECTED", "period": "2019",
-    "disaggregation": {"sex": "female", "age_group": "child"}, "value": 42, "flag": null, "comment": null,
-    "source": "Ministerio Público Fiscal", "reported_by": "arg-system", "version": 1,
-    "created_at": "2026-11-22T20:43:03.123456Z", "updated_at": "2026-11-22T20:43:03.123456Z", "deleted_at": null
-}))]
-pub struct IndicatorValue {
-    pub id: String,
-    pub member_state: String,
-    pub indicator: String,
-    /// `2019`, `2019-Q1` or `2019-03`, per the indicator's periodicity.
-    pub period: String,
-    /// Dimension -> code; `{}` is the total.
-    #[schema(value_type = Object)]
-    pub disaggregation: Value,
-    /// Typed by the indicator (integer, number, boolean or string); `null` only when confidential.
-    pub value: Value,
-    pub flag: Option<ValueFlag>,
-    pub comment: Option<String>,
-    pub source: Option<String>,
-    /// Username of who last wrote it.
-    pub reported_by: String,
-    pub version: i32,
-    pub created_at: Timestamp,
-    pub updated_at: Timestamp,
-    /// Set on deleted values (tombstones, listed with `include_deleted=true`).
-    pub deleted_at: Option<Timestamp>,
-}
+/// A reported value as served: the stored row.
+pub type IndicatorValue = IndicatorValueRow;
 
-impl From<&IndicatorValueRow> for IndicatorValue {
-    fn from(r: &IndicatorValueRow) -> Self {
-        let d = Disaggregation::from_canonical(&r.disaggregation);
-        IndicatorValue {
-            id: r.id.clone(),
-            member_state: r.member_state.clone(),
-            indicator: r.indicator.clone(),
-            period: r.period.clone(),
-            disaggregation: serde_json::to_value(d.pairs()).unwrap_or(Value::Null),
-            value: r
-                .value
-                .as_deref()
-                .and_then(|v| serde_json::from_str(v).ok())
-                .unwrap_or(Value::Null),
-            flag: r.flag,
-            comment: r.comment.clone(),
-            source: r.source.clone(),
-            reported_by: r.reported_by.clone(),
-            version: r.version,
-            created_at: Timestamp::from_db(&r.created_at),
-            updated_at: Timestamp::from_db(&r.updated_at),
-            deleted_at: r.deleted_at.as_deref().map(Timestamp::from_db),
-        }
-    }
-}
 /// A batch of values.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
