@@ -11,6 +11,8 @@ pub mod list;
 pub mod pagination;
 pub mod precondition;
 pub mod query;
+pub mod replace;
+pub mod routes;
 pub mod rows;
 pub mod write;
 

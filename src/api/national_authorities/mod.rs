@@ -17,7 +17,8 @@ use crate::api::http::idempotency::IdempotencyKey;
 use crate::api::http::list::{self, ListParams, ListQuery};
 use crate::api::http::pagination::{Page, PageParams};
 use crate::api::http::precondition::{IdPath, IfMatch};
-use crate::api::http::write::{self, Versioned};
+use crate::api::http::replace;
+use crate::api::http::write;
 use crate::auth::{Caller, With, Writer};
 use crate::domain::MemberStateCode;
 use crate::error::{ApiError, ApiResult};
@@ -88,128 +89,7 @@ pub async fn create_national_authority(
     body: With<Writer, NationalAuthorityInput>,
 ) -> ApiResult<HttpResponse> {
     let With(writer, input) = body;
-    write::create(
-        &req,
-        &state.pool,
-        writer,
-        input,
-        move |conn, writer, input| {
-            let ms =
-                write::target_state(conn, writer, input.member_state.as_deref(), "/member_state")?;
-            let mut row = record::validate(input, &ms)?;
-            let now = crate::timestamp::Timestamp::now().to_db();
-            row.id = write::new_id();
-            row.created_at = now.clone();
-            row.updated_at = now;
-            Ok(row)
-        },
-    )
-    .await
-}
-
-/// Get one register entry.
-#[utoipa::path(
-    tag = "national-authorities",
-    params(IdPath),
-    responses(
-        (status = 200, description = "The entry", body = NationalAuthority, headers(("ETag" = String, description = "Version, for If-Match"))),
-    )
-)]
-#[get("/{id}")]
-pub async fn get_national_authority(
-    _caller: Caller,
-    state: web::Data<AppState>,
-    path: web::Path<IdPath>,
-) -> ApiResult<HttpResponse> {
-    write::read::<NationalAuthority>(&state.pool, path.into_inner().id).await
-}
-
-/// Replaces an entry's fields with `next(current)`; the member state cannot change.
-async fn change<F>(
-    state: &AppState,
-    writer: Writer,
-    path: web::Path<IdPath>,
-    precondition: IfMatch,
-    action: &'static str,
-    next: F,
-) -> ApiResult<HttpResponse>
-where
-    F: Fn(&NationalAuthority) -> NationalAuthorityInput + Send + 'static,
-{
-    write::update(
-        &state.pool,
-        writer,
-        path.into_inner().id,
-        precondition,
-        action,
-        move |_, _, before: &NationalAuthority| {
-            let input = next(&before.view());
-            if input
-                .member_state
-                .as_deref()
-                .is_some_and(|ms| ms != before.member_state)
-            {
-                return Err(ApiError::invalid(
-                    "/member_state",
-                    "cannot change: create an entry for the other state instead",
-                ));
-            }
-            let mut after = record::validate(&input, &before.member_state)?;
-            after.id = before.id.clone();
-            after.created_at = before.created_at.clone();
-            Ok(after)
-        },
-    )
-    .await
-}
-
-/// Replace every field of an entry (omitted optional fields become null). Honours `If-Match`;
-/// an identical PUT changes nothing.
-#[utoipa::path(
-    tag = "national-authorities",
-    params(IdPath, IfMatch),
-    request_body = NationalAuthorityInput,
-    responses(
-        (status = 200, description = "The entry after the change", body = NationalAuthority, headers(("ETag" = String, description = "New version"))),
-        (status = 409, response = crate::api::problems::Conflict),
-    )
-)]
-#[put("/{id}")]
-pub async fn replace_national_authority(
-    state: web::Data<AppState>,
-    path: web::Path<IdPath>,
-    precondition: IfMatch,
-    body: With<Writer, NationalAuthorityInput>,
-) -> ApiResult<HttpResponse> {
-    let With(writer, input) = body;
-    change(&state, writer, path, precondition, "update", move |_| {
-        input.clone()
-    })
-    .await
-}
-
-/// Change some fields of an entry. Honours `If-Match`.
-#[utoipa::path(
-    tag = "national-authorities",
-    params(IdPath, IfMatch),
-    request_body(content = NationalAuthorityPatch, example = json!({"email": "trata@jus.gob.ar", "phone": null})),
-    responses(
-        (status = 200, description = "The entry after the change", body = NationalAuthority, headers(("ETag" = String, description = "New version"))),
-        (status = 409, response = crate::api::problems::Conflict),
-    )
-)]
-#[patch("/{id}")]
-pub async fn update_national_authority(
-    state: web::Data<AppState>,
-    path: web::Path<IdPath>,
-    precondition: IfMatch,
-    body: With<Writer, NationalAuthorityPatch>,
-) -> ApiResult<HttpResponse> {
-    let With(writer, patch) = body;
-    change(&state, writer, path, precondition, "update", move |c| {
-        patch.clone().apply(c)
-    })
-    .await
+    replace::create::<NationalAuthority>(&req, &state.pool, writer, input).await
 }
 
 /// Deactivate an entry: it leaves the published register, keeps its history, and can be
@@ -228,39 +108,31 @@ pub async fn delete_national_authority(
     precondition: IfMatch,
     writer: Writer,
 ) -> ApiResult<HttpResponse> {
-    let deactivate = NationalAuthorityPatch {
-        active: Some(false),
-        ..Default::default()
-    };
-    change(&state, writer, path, precondition, "deactivate", move |c| {
-        deactivate.clone().apply(c)
-    })
+    let deactivate = NationalAuthorityPatch::of(serde_json::json!({"active": false}));
+    replace::patch::<NationalAuthority>(
+        &state.pool,
+        writer,
+        path.into_inner().id,
+        precondition,
+        "deactivate",
+        deactivate,
+    )
     .await
 }
 
-/// Every version of an entry, oldest first, with who changed it and when.
-#[utoipa::path(
-    tag = "national-authorities",
-    params(IdPath, PageParams),
-    responses(
-        (status = 200, description = "The entry's history", body = Page<history::HistoryEntry>),
-    )
-)]
-#[get("/{id}/history")]
-pub async fn list_national_authority_history(
-    req: HttpRequest,
-    _caller: Caller,
-    state: web::Data<AppState>,
-    path: web::Path<IdPath>,
-    page: crate::api::http::extract::QueryParams<PageParams>,
-) -> ApiResult<HttpResponse> {
-    history::respond(
-        &req,
-        &state.pool,
-        NationalAuthority::KIND,
-        path.into_inner().id,
-        page.0,
-        |conn, id| write::load::<NationalAuthority>(conn, id).map(drop),
-    )
-    .await
+crate::record_routes! {
+    tag = "national-authorities", record = NationalAuthority, view = NationalAuthority,
+    input = NationalAuthorityInput,
+    patch = NationalAuthorityPatch;
+    /// Get one register entry.
+    get get_national_authority("The entry");
+    /// Replace every field of an entry (omitted optional fields become null). Honours `If-Match`;
+    /// an identical PUT changes nothing.
+    put replace_national_authority("The entry after the change");
+    /// Change some fields of an entry. Honours `If-Match`.
+    patch update_national_authority("The entry after the change",
+        {"email": "trata@jus.gob.ar", "phone": null});
+    /// Every version of an entry, oldest first, with who changed it and when.
+    history list_national_authority_history("The entry's history",
+        |conn, id| write::load::<NationalAuthority>(conn, id).map(drop));
 }

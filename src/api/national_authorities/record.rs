@@ -5,17 +5,19 @@ use diesel::QueryResult;
 
 use super::wire::NationalAuthorityInput;
 use crate::api::http::list::Listing;
+use crate::api::http::replace::Replaceable;
 use crate::api::http::rows::conflict_as;
-use crate::api::http::write::Versioned;
-use crate::auth::Owner;
+use crate::api::http::write::{self, Versioned};
+use crate::auth::{Owner, Writer};
 use crate::db::text_enum::JsonText;
 use crate::db::AnyConnection;
 use crate::domain::contact;
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ApiResult, FieldError};
 use crate::models::national_authority::{Filter, NationalAuthority};
+use crate::timestamp::Timestamp;
 
 /// Validates every field at once; returns the row values (id, version and times left to the caller).
-pub fn validate(
+fn validate(
     input: &NationalAuthorityInput,
     member_state: &str,
 ) -> Result<NationalAuthority, ApiError> {
@@ -90,6 +92,45 @@ pub fn validate(
         created_at: String::new(),
         updated_at: String::new(),
     })
+}
+
+impl Replaceable for NationalAuthority {
+    type Input = NationalAuthorityInput;
+    /// A new entry is for the given state (a reporter's own when omitted); a changed one stays
+    /// with its state.
+    fn build(
+        conn: &mut AnyConnection,
+        writer: &Writer,
+        input: &NationalAuthorityInput,
+        before: Option<&Self>,
+    ) -> ApiResult<Self> {
+        let Some(before) = before else {
+            let ms =
+                write::target_state(conn, writer, input.member_state.as_deref(), "/member_state")?;
+            let now = Timestamp::now().to_db();
+            return Ok(NationalAuthority {
+                id: write::new_id(),
+                created_at: now.clone(),
+                updated_at: now,
+                ..validate(input, &ms)?
+            });
+        };
+        if input
+            .member_state
+            .as_deref()
+            .is_some_and(|ms| ms != before.member_state)
+        {
+            return Err(ApiError::invalid(
+                "/member_state",
+                "cannot change: create an entry for the other state instead",
+            ));
+        }
+        Ok(NationalAuthority {
+            id: before.id.clone(),
+            created_at: before.created_at.clone(),
+            ..validate(input, &before.member_state)?
+        })
+    }
 }
 
 impl Versioned for NationalAuthority {

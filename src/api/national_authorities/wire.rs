@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::api::http::replace::MergePatch;
 use crate::domain::AuthorityRole;
 pub use crate::models::national_authority::NationalAuthority;
 
@@ -49,71 +50,8 @@ pub struct NationalAuthorityInput {
     pub notes: Option<String>,
 }
 
-/// Changes to a register entry; omitted fields stay, `null` clears an optional field.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NationalAuthorityPatch {
-    pub role: Option<AuthorityRole>,
-    #[schema(max_length = 300)]
-    pub institution: Option<String>,
-    #[serde(default, deserialize_with = "crate::api::http::extract::nullable")]
-    #[schema(value_type = Option<String>, max_length = 300)]
-    pub unit: Option<Option<String>>,
-    #[serde(default, deserialize_with = "crate::api::http::extract::nullable")]
-    #[schema(value_type = Option<String>, max_length = 200)]
-    pub contact_name: Option<Option<String>>,
-    #[serde(default, deserialize_with = "crate::api::http::extract::nullable")]
-    #[schema(value_type = Option<String>, max_length = 200)]
-    pub position_title: Option<Option<String>>,
-    #[serde(default, deserialize_with = "crate::api::http::extract::nullable")]
-    #[schema(value_type = Option<String>, format = Email, max_length = 254)]
-    pub email: Option<Option<String>>,
-    #[serde(default, deserialize_with = "crate::api::http::extract::nullable")]
-    #[schema(value_type = Option<String>, max_length = 30)]
-    pub phone: Option<Option<String>>,
-    #[serde(default, deserialize_with = "crate::api::http::extract::nullable")]
-    #[schema(value_type = Option<String>, max_length = 500)]
-    pub address: Option<Option<String>>,
-    #[serde(default, deserialize_with = "crate::api::http::extract::nullable")]
-    #[schema(value_type = Option<String>, max_length = 2048)]
-    pub website: Option<Option<String>>,
-    #[schema(max_items = 20)]
-    pub languages: Option<Vec<String>>,
-    #[serde(default, deserialize_with = "crate::api::http::extract::nullable")]
-    #[schema(value_type = Option<String>, format = Date)]
-    pub designated_on: Option<Option<String>>,
-    pub active: Option<bool>,
-    #[serde(default, deserialize_with = "crate::api::http::extract::nullable")]
-    #[schema(value_type = Option<String>, max_length = 2000)]
-    pub notes: Option<Option<String>>,
-}
-
-impl NationalAuthorityPatch {
-    pub fn apply(self, current: &NationalAuthority) -> NationalAuthorityInput {
-        let pick =
-            |new: Option<Option<String>>, old: &Option<String>| new.unwrap_or_else(|| old.clone());
-        NationalAuthorityInput {
-            member_state: Some(current.member_state.clone()),
-            role: self.role.unwrap_or(current.role),
-            institution: self
-                .institution
-                .unwrap_or_else(|| current.institution.clone()),
-            unit: pick(self.unit, &current.unit),
-            contact_name: pick(self.contact_name, &current.contact_name),
-            position_title: pick(self.position_title, &current.position_title),
-            email: pick(self.email, &current.email),
-            phone: pick(self.phone, &current.phone),
-            address: pick(self.address, &current.address),
-            website: pick(self.website, &current.website),
-            languages: self
-                .languages
-                .unwrap_or_else(|| current.languages.get().clone()),
-            designated_on: pick(self.designated_on, &current.designated_on),
-            active: Some(self.active.unwrap_or(current.active)),
-            notes: pick(self.notes, &current.notes),
-        }
-    }
-}
+/// Changes to a register entry: a JSON merge patch of its input.
+pub type NationalAuthorityPatch = MergePatch<NationalAuthorityInput>;
 
 /// Filters of the register list.
 #[derive(Debug, Deserialize, IntoParams)]

@@ -13,13 +13,13 @@ pub use wire::{
     GuidelineRef, TrainingEvent, TrainingEventInput, TrainingEventListParams, TrainingEventPatch,
 };
 
-use crate::api::http::extract::QueryParams;
 use crate::api::http::history;
 use crate::api::http::idempotency::IdempotencyKey;
 use crate::api::http::list::{self, ListParams, ListQuery};
 use crate::api::http::pagination::{Page, PageParams};
 use crate::api::http::precondition::{IdPath, IfMatch};
-use crate::api::http::write::{self, Versioned};
+use crate::api::http::replace;
+use crate::api::http::write;
 use crate::auth::{Caller, With, Writer};
 use crate::error::{ApiError, ApiResult};
 use crate::models::training_event::TrainingEventRecord;
@@ -88,104 +88,7 @@ pub async fn create_training_event(
     body: With<Writer, TrainingEventInput>,
 ) -> ApiResult<HttpResponse> {
     let With(writer, input) = body;
-    write::create(&req, &state.pool, writer, input, |conn, writer, input| {
-        record::build(conn, writer, input, None)
-    })
-    .await
-}
-
-/// Get one training event (404 once deleted).
-#[utoipa::path(
-    tag = "training-events",
-    params(IdPath),
-    responses(
-        (status = 200, description = "The event", body = TrainingEvent, headers(("ETag" = String, description = "Version, for If-Match"))),
-    )
-)]
-#[get("/{id}")]
-pub async fn get_training_event(
-    _caller: Caller,
-    state: web::Data<AppState>,
-    path: web::Path<IdPath>,
-) -> ApiResult<HttpResponse> {
-    write::read::<TrainingEventRecord>(&state.pool, path.into_inner().id).await
-}
-
-/// Replaces an event with `next(current)`, built and checked like a new one.
-async fn change<F>(
-    state: &AppState,
-    writer: Writer,
-    path: web::Path<IdPath>,
-    precondition: IfMatch,
-    next: F,
-) -> ApiResult<HttpResponse>
-where
-    F: Fn(&TrainingEvent) -> TrainingEventInput + Send + 'static,
-{
-    write::update(
-        &state.pool,
-        writer,
-        path.into_inner().id,
-        precondition,
-        "update",
-        move |conn, scope, before: &TrainingEventRecord| {
-            record::build(conn, scope.writer(), &next(&before.view()), Some(before))
-        },
-    )
-    .await
-}
-
-/// Replace every field of an event (omitted optional fields become null; an omitted
-/// `member_state` keeps the current host). Honours `If-Match`; an identical PUT changes nothing.
-#[utoipa::path(
-    tag = "training-events",
-    params(IdPath, IfMatch),
-    request_body = TrainingEventInput,
-    responses(
-        (status = 200, description = "The event after the change", body = TrainingEvent, headers(("ETag" = String, description = "New version"))),
-        (status = 409, response = crate::api::problems::Conflict),
-    )
-)]
-#[put("/{id}")]
-pub async fn replace_training_event(
-    state: web::Data<AppState>,
-    path: web::Path<IdPath>,
-    precondition: IfMatch,
-    body: With<Writer, TrainingEventInput>,
-) -> ApiResult<HttpResponse> {
-    let With(writer, input) = body;
-    change(&state, writer, path, precondition, move |current| {
-        let mut input = input.clone();
-        if input.member_state.is_none() {
-            input.member_state = Some(current.member_state.clone());
-        }
-        input
-    })
-    .await
-}
-
-/// Change some fields of an event. Honours `If-Match`.
-#[utoipa::path(
-    tag = "training-events",
-    params(IdPath, IfMatch),
-    request_body(content = TrainingEventPatch, example = json!({"participants_total": 42, "participants_women": 24, "audiences": ["police", "migration", "judges"]})),
-    responses(
-        (status = 200, description = "The event after the change", body = TrainingEvent, headers(("ETag" = String, description = "New version"))),
-        (status = 409, response = crate::api::problems::Conflict),
-    )
-)]
-#[patch("/{id}")]
-pub async fn update_training_event(
-    state: web::Data<AppState>,
-    path: web::Path<IdPath>,
-    precondition: IfMatch,
-    body: With<Writer, TrainingEventPatch>,
-) -> ApiResult<HttpResponse> {
-    let With(writer, patch) = body;
-    change(&state, writer, path, precondition, move |c| {
-        patch.clone().apply(c)
-    })
-    .await
+    replace::create::<TrainingEventRecord>(&req, &state.pool, writer, input).await
 }
 
 /// Delete an event. It remains as a tombstone for synchronising clients (`include_deleted=true`)
@@ -222,34 +125,23 @@ pub async fn delete_training_event(
     .map(write::no_content)
 }
 
-/// Every version of an event, oldest first, with who changed it and when (deleted events too:
-/// the last entry is then the deletion).
-#[utoipa::path(
-    tag = "training-events",
-    params(IdPath, PageParams),
-    responses(
-        (status = 200, description = "The event's history", body = Page<history::HistoryEntry>),
-    )
-)]
-#[get("/{id}/history")]
-pub async fn list_training_event_history(
-    req: HttpRequest,
-    _caller: Caller,
-    state: web::Data<AppState>,
-    path: web::Path<IdPath>,
-    page: QueryParams<PageParams>,
-) -> ApiResult<HttpResponse> {
-    history::respond(
-        &req,
-        &state.pool,
-        TrainingEventRecord::KIND,
-        path.into_inner().id,
-        page.0,
-        |conn, id| {
-            TrainingEventRecord::find(conn, id)?
-                .map(drop)
-                .ok_or_else(|| ApiError::not_found("No such training event."))
-        },
-    )
-    .await
+crate::record_routes! {
+    tag = "training-events", record = TrainingEventRecord, view = TrainingEvent,
+    input = TrainingEventInput,
+    patch = TrainingEventPatch;
+    /// Get one training event (404 once deleted).
+    get get_training_event("The event");
+    /// Replace every field of an event (omitted optional fields become null; an omitted
+    /// `member_state` keeps the current host). Honours `If-Match`; an identical PUT changes nothing.
+    put replace_training_event("The event after the change");
+    /// Change some fields of an event. Honours `If-Match`.
+    patch update_training_event("The event after the change",
+        {"participants_total": 42, "participants_women": 24, "audiences": ["police", "migration", "judges"]});
+    /// Every version of an event, oldest first, with who changed it and when (deleted events too:
+    /// the last entry is then the deletion).
+    history list_training_event_history("The event's history", |conn, id| {
+        TrainingEventRecord::find(conn, id)?
+            .map(drop)
+            .ok_or_else(|| ApiError::not_found("No such training event."))
+    });
 }

@@ -6,6 +6,7 @@ use diesel::QueryResult;
 use super::wire::{TrainingEvent, TrainingEventInput};
 use crate::api::http::csv;
 use crate::api::http::list::Listing;
+use crate::api::http::replace::Replaceable;
 use crate::api::http::write::{self, Versioned};
 use crate::auth::{Owner, Writer};
 use crate::db::AnyConnection;
@@ -36,17 +37,18 @@ fn host(
 /// once (guidelines against the catalog). A new event (`before` is `None`) gets a new id and the
 /// current time; a changed one keeps `before`'s id and creation time (the pipeline stamps the
 /// version and the time of the change).
-pub fn build(
+fn build(
     conn: &mut AnyConnection,
     writer: &Writer,
     input: &TrainingEventInput,
     before: Option<&TrainingEventRecord>,
 ) -> ApiResult<TrainingEventRecord> {
-    let member_state = host(
-        conn,
-        writer,
-        input.member_state.as_ref().map(|m| m.as_deref()),
-    )?;
+    // An omitted host is the reporter's own on create, and stays as it is on a change.
+    let given = match (&input.member_state, before) {
+        (None, Some(b)) => Some(b.row.member_state.as_deref()),
+        (given, _) => given.as_ref().map(|m| m.as_deref()),
+    };
+    let member_state = host(conn, writer, given)?;
     let mut errors = Vec::new();
     let mut text = |field: &str, value: Option<&String>, max: usize| -> Option<String> {
         let v = value?;
@@ -192,6 +194,18 @@ pub fn build(
         audiences,
         guidelines,
     })
+}
+
+impl Replaceable for TrainingEventRecord {
+    type Input = TrainingEventInput;
+    fn build(
+        conn: &mut AnyConnection,
+        writer: &Writer,
+        input: &TrainingEventInput,
+        before: Option<&Self>,
+    ) -> ApiResult<Self> {
+        build(conn, writer, input, before)
+    }
 }
 
 impl Versioned for TrainingEventRecord {

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::api::http::replace::MergePatch;
 use crate::domain::{Audience, Modality};
 use crate::models::training_event::TrainingEventRecord;
 use crate::timestamp::Timestamp;
@@ -154,74 +155,9 @@ pub struct TrainingEventInput {
     pub partners: Option<String>,
 }
 
-/// Changes to an event; omitted fields stay, `null` clears an optional field (and `member_state:
-/// null` makes the event regional, admin only).
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct TrainingEventPatch {
-    #[serde(default, deserialize_with = "crate::api::http::extract::nullable")]
-    #[schema(value_type = Option<String>, pattern = "^[A-Z]{3}$")]
-    pub member_state: Option<Option<String>>,
-    #[schema(min_length = 1, max_length = 300)]
-    pub organizer: Option<String>,
-    #[schema(min_length = 1, max_length = 300)]
-    pub title: Option<String>,
-    #[serde(default, deserialize_with = "crate::api::http::extract::nullable")]
-    #[schema(value_type = Option<String>, max_length = 5000)]
-    pub description: Option<Option<String>>,
-    #[schema(format = Date)]
-    pub start_date: Option<String>,
-    #[schema(format = Date)]
-    pub end_date: Option<String>,
-    #[serde(default, deserialize_with = "crate::api::http::extract::nullable")]
-    #[schema(value_type = Option<String>, max_length = 200)]
-    pub city: Option<Option<String>>,
-    pub modality: Option<Modality>,
-    #[schema(max_items = 11)]
-    pub audiences: Option<Vec<Audience>>,
-    #[schema(max_items = 50)]
-    pub guidelines: Option<Vec<GuidelineRef>>,
-    #[serde(default, deserialize_with = "crate::api::http::extract::nullable")]
-    #[schema(value_type = Option<i32>, minimum = 0)]
-    pub participants_total: Option<Option<i32>>,
-    #[serde(default, deserialize_with = "crate::api::http::extract::nullable")]
-    #[schema(value_type = Option<i32>, minimum = 0)]
-    pub participants_women: Option<Option<i32>>,
-    #[serde(default, deserialize_with = "crate::api::http::extract::nullable")]
-    #[schema(value_type = Option<i32>, minimum = 0)]
-    pub participants_men: Option<Option<i32>>,
-    #[serde(default, deserialize_with = "crate::api::http::extract::nullable")]
-    #[schema(value_type = Option<String>, max_length = 1000)]
-    pub partners: Option<Option<String>>,
-}
-
-impl TrainingEventPatch {
-    pub fn apply(self, current: &TrainingEvent) -> TrainingEventInput {
-        fn pick<T: Clone>(new: Option<Option<T>>, old: &Option<T>) -> Option<T> {
-            new.unwrap_or_else(|| old.clone())
-        }
-        TrainingEventInput {
-            member_state: Some(pick(self.member_state, &current.member_state)),
-            organizer: self.organizer.unwrap_or_else(|| current.organizer.clone()),
-            title: self.title.unwrap_or_else(|| current.title.clone()),
-            description: pick(self.description, &current.description),
-            start_date: self
-                .start_date
-                .unwrap_or_else(|| current.start_date.clone()),
-            end_date: self.end_date.unwrap_or_else(|| current.end_date.clone()),
-            city: pick(self.city, &current.city),
-            modality: self.modality.unwrap_or(current.modality),
-            audiences: self.audiences.unwrap_or_else(|| current.audiences.clone()),
-            guidelines: self
-                .guidelines
-                .unwrap_or_else(|| current.guidelines.clone()),
-            participants_total: pick(self.participants_total, &current.participants_total),
-            participants_women: pick(self.participants_women, &current.participants_women),
-            participants_men: pick(self.participants_men, &current.participants_men),
-            partners: pick(self.partners, &current.partners),
-        }
-    }
-}
+/// Changes to an event: a JSON merge patch of its input (`member_state: null` makes it regional,
+/// admin only).
+pub type TrainingEventPatch = MergePatch<TrainingEventInput>;
 
 /// Filters of the training-event list.
 #[derive(Debug, Deserialize, IntoParams)]

@@ -1,0 +1,98 @@
+//! The handlers every record by id has, written once: `record_routes!` declares `GET /{id}`,
+//! `PUT /{id}`, `PATCH /{id}` and `GET /{id}/history` for a [`Replaceable`](super::replace::Replaceable)
+//! record, each with its doc comment (the operation's summary) and its OpenAPI description.
+//! The calling module imports actix-web's `get`, `put` and `patch`, `IdPath`, `IfMatch`,
+//! `PageParams`, `Page`, `history` and the record, input and patch types it names.
+
+/// ```ignore
+/// record_routes! {
+///     tag = "things", record = ThingRow, view = Thing, input = ThingInput, patch = ThingPatch;
+///     /// Get one thing.
+///     get get_thing("The thing");
+///     /// Replace a thing.
+///     put replace_thing("The thing after the change");
+///     /// Change some fields of a thing.
+///     patch update_thing("The thing after the change", {"name": "New name"});
+///     /// Every version of a thing.
+///     history list_thing_history("The thing's history", |conn, id| load::<Thing>(conn, id).map(drop));
+/// }
+/// ```
+#[macro_export]
+macro_rules! record_routes {
+    (tag = $tag:tt, record = $rec:ident, view = $view:ident, input = $input:ident, patch = $patch:ident; $($rest:tt)*) => {
+        $crate::record_routes!(@next [$tag, $rec, $view, $input, $patch] $($rest)*);
+    };
+    (@next $h:tt) => {};
+    (@next [$tag:tt, $rec:ident, $view:ident, $input:ident, $patch:ident]
+        $(#[doc = $doc:tt])* get $name:ident($what:tt); $($rest:tt)*) => {
+        $(#[doc = $doc])*
+        #[utoipa::path(tag = $tag, params(IdPath), responses((status = 200, description = $what,
+            body = $view, headers(("ETag" = String, description = "Version, for If-Match")))))]
+        #[get("/{id}")]
+        pub async fn $name(
+            _caller: $crate::auth::Caller,
+            state: actix_web::web::Data<$crate::state::AppState>,
+            path: actix_web::web::Path<IdPath>,
+        ) -> $crate::error::ApiResult<actix_web::HttpResponse> {
+            $crate::api::http::write::read::<$rec>(&state.pool, path.into_inner().id).await
+        }
+        $crate::record_routes!(@next [$tag, $rec, $view, $input, $patch] $($rest)*);
+    };
+    (@next [$tag:tt, $rec:ident, $view:ident, $input:ident, $patch:ident]
+        $(#[doc = $doc:tt])* put $name:ident($what:tt); $($rest:tt)*) => {
+        $(#[doc = $doc])*
+        #[utoipa::path(tag = $tag, params(IdPath, IfMatch), request_body = $input, responses(
+            (status = 200, description = $what, body = $view, headers(("ETag" = String, description = "New version"))),
+            (status = 409, response = crate::api::problems::Conflict)))]
+        #[put("/{id}")]
+        pub async fn $name(
+            state: actix_web::web::Data<$crate::state::AppState>,
+            path: actix_web::web::Path<IdPath>,
+            precondition: IfMatch,
+            body: $crate::auth::With<$crate::auth::Writer, $input>,
+        ) -> $crate::error::ApiResult<actix_web::HttpResponse> {
+            let $crate::auth::With(writer, input) = body;
+            let id = path.into_inner().id;
+            $crate::api::http::replace::replace::<$rec>(&state.pool, writer, id, precondition, input).await
+        }
+        $crate::record_routes!(@next [$tag, $rec, $view, $input, $patch] $($rest)*);
+    };
+    (@next [$tag:tt, $rec:ident, $view:ident, $input:ident, $patch:ident]
+        $(#[doc = $doc:tt])* patch $name:ident($what:tt, $example:tt); $($rest:tt)*) => {
+        $(#[doc = $doc])*
+        #[utoipa::path(tag = $tag, params(IdPath, IfMatch), request_body(content = $patch, example = json!($example)),
+            responses(
+                (status = 200, description = $what, body = $view, headers(("ETag" = String, description = "New version"))),
+                (status = 409, response = crate::api::problems::Conflict)))]
+        #[patch("/{id}")]
+        pub async fn $name(
+            state: actix_web::web::Data<$crate::state::AppState>,
+            path: actix_web::web::Path<IdPath>,
+            precondition: IfMatch,
+            body: $crate::auth::With<$crate::auth::Writer, $patch>,
+        ) -> $crate::error::ApiResult<actix_web::HttpResponse> {
+            let $crate::auth::With(writer, patch) = body;
+            let id = path.into_inner().id;
+            $crate::api::http::replace::patch::<$rec>(&state.pool, writer, id, precondition, "update", patch).await
+        }
+        $crate::record_routes!(@next [$tag, $rec, $view, $input, $patch] $($rest)*);
+    };
+    (@next [$tag:tt, $rec:ident, $view:ident, $input:ident, $patch:ident]
+        $(#[doc = $doc:tt])* history $name:ident($what:tt, $exists:expr); $($rest:tt)*) => {
+        $(#[doc = $doc])*
+        #[utoipa::path(tag = $tag, params(IdPath, PageParams), responses(
+            (status = 200, description = $what, body = Page<history::HistoryEntry>)))]
+        #[get("/{id}/history")]
+        pub async fn $name(
+            req: actix_web::HttpRequest,
+            _caller: $crate::auth::Caller,
+            state: actix_web::web::Data<$crate::state::AppState>,
+            path: actix_web::web::Path<IdPath>,
+            page: $crate::api::http::extract::QueryParams<PageParams>,
+        ) -> $crate::error::ApiResult<actix_web::HttpResponse> {
+            let id = path.into_inner().id;
+            history::respond(&req, &state.pool, <$rec as $crate::api::http::write::Versioned>::KIND, id, page.0, $exists).await
+        }
+        $crate::record_routes!(@next [$tag, $rec, $view, $input, $patch] $($rest)*);
+    };
+}
