@@ -43,7 +43,7 @@ macro_rules! record_routes {
         $(#[doc = $doc])*
         #[utoipa::path(tag = $tag, params(IdPath, IfMatch), request_body = $input, responses(
             (status = 200, description = $what, body = $view, headers(("ETag" = String, description = "New version"))),
-            (status = 409, response = crate::api::problems::Conflict)))]
+            (status = 409, response = $crate::api::problems::Conflict)))]
         #[put("/{id}")]
         pub async fn $name(
             state: actix_web::web::Data<$crate::state::AppState>,
@@ -63,7 +63,7 @@ macro_rules! record_routes {
         #[utoipa::path(tag = $tag, params(IdPath, IfMatch), request_body(content = $patch, example = json!($example)),
             responses(
                 (status = 200, description = $what, body = $view, headers(("ETag" = String, description = "New version"))),
-                (status = 409, response = crate::api::problems::Conflict)))]
+                (status = 409, response = $crate::api::problems::Conflict)))]
         #[patch("/{id}")]
         pub async fn $name(
             state: actix_web::web::Data<$crate::state::AppState>,
