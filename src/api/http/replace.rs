@@ -34,6 +34,13 @@ pub trait Replaceable: Versioned {
     ) -> ApiResult<Self>;
 }
 
+/// A record deleted as a tombstone: it stays for synchronising clients (`include_deleted`) and
+/// in its history, and reads as 404.
+pub trait Tombstoned: Replaceable {
+    /// The record marked deleted now (the pipeline stamps the version and time).
+    fn tombstone(&self) -> Self;
+}
+
 /// POST: creates the record `input` describes, behind the request's `Idempotency-Key`.
 pub async fn create<R: Replaceable>(
     req: &HttpRequest,
@@ -88,6 +95,25 @@ pub async fn patch<R: Replaceable>(
         },
     )
     .await
+}
+
+/// DELETE: record `id` marked deleted ([`Tombstoned`]); 204.
+pub async fn delete<R: Tombstoned>(
+    pool: &Pool,
+    writer: Writer,
+    id: String,
+    precondition: IfMatch,
+) -> ApiResult<HttpResponse> {
+    write::change(
+        pool,
+        writer,
+        id,
+        precondition,
+        "delete",
+        |_, _, before: &R| Ok(before.tombstone()),
+    )
+    .await
+    .map(write::no_content)
 }
 
 /// A JSON merge patch of a `T`: the members to change, `null` for "clear".

@@ -1,18 +1,26 @@
-//! The handlers every record by id has, written once: `record_routes!` declares `GET /{id}`,
-//! `PUT /{id}`, `PATCH /{id}` and `GET /{id}/history` for a [`Replaceable`](super::replace::Replaceable)
-//! record, each with its doc comment (the operation's summary) and its OpenAPI description.
-//! The calling module imports actix-web's `get`, `put` and `patch`, `IdPath`, `IfMatch`,
-//! `PageParams`, `Page`, `history` and the record, input and patch types it names.
+//! The handlers every record by id has, written once: `record_routes!` declares the list
+//! (`GET`), `POST`, `GET /{id}`, `PUT /{id}`, `PATCH /{id}`, `DELETE /{id}` (a tombstone) and
+//! `GET /{id}/history` of a [`Replaceable`](super::replace::Replaceable) record, each with its doc
+//! comment (the operation's summary) and its OpenAPI description. The calling module imports
+//! actix-web's method attributes, `HttpRequest`, `IdPath`, `IfMatch`, `IdempotencyKey`,
+//! `ListParams`, `ListQuery`, `list`, `PageParams`, `Page`, `history` and the types it names.
 
 /// ```ignore
 /// record_routes! {
 ///     tag = "things", record = ThingRow, view = Thing, input = ThingInput, patch = ThingPatch;
+///     /// List things.
+///     list list_things("A page of things (JSON) or all of them (CSV)", Things, ThingListParams,
+///         |params, list| Ok(Filter { name: params.name, updated_since: list.since()? }));
+///     /// Add a thing.
+///     create create_thing("Created", {"name": "A thing"});
 ///     /// Get one thing.
 ///     get get_thing("The thing");
 ///     /// Replace a thing.
 ///     put replace_thing("The thing after the change");
 ///     /// Change some fields of a thing.
 ///     patch update_thing("The thing after the change", {"name": "New name"});
+///     /// Delete a thing (a tombstone stays).
+///     delete delete_thing;
 ///     /// Every version of a thing.
 ///     history list_thing_history("The thing's history", |conn, id| load::<Thing>(conn, id).map(drop));
 /// }
@@ -23,6 +31,60 @@ macro_rules! record_routes {
         $crate::record_routes!(@next [$tag, $rec, $view, $input, $patch] $($rest)*);
     };
     (@next $h:tt) => {};
+    (@next [$tag:tt, $rec:ident, $view:ident, $input:ident, $patch:ident]
+        $(#[doc = $doc:tt])* list $name:ident($what:tt, $listing:ident, $params:ident, $filter:expr); $($rest:tt)*) => {
+        $(#[doc = $doc])*
+        #[utoipa::path(tag = $tag, params($params, ListParams), responses((status = 200, description = $what,
+            content((Page<$view> = "application/json"), (String = "text/csv")),
+            headers(("Link" = String, description = "Next page, when there is one")))))]
+        #[get("")]
+        pub async fn $name(
+            req: HttpRequest,
+            _caller: $crate::auth::Caller,
+            state: actix_web::web::Data<$crate::state::AppState>,
+            query: ListQuery<$params>,
+        ) -> $crate::error::ApiResult<actix_web::HttpResponse> {
+            let ListQuery { filter, list } = query;
+            let filter = ($filter)(filter, &list)?;
+            list::respond::<$listing>(&req, &state.pool, filter, &list).await
+        }
+        $crate::record_routes!(@next [$tag, $rec, $view, $input, $patch] $($rest)*);
+    };
+    (@next [$tag:tt, $rec:ident, $view:ident, $input:ident, $patch:ident]
+        $(#[doc = $doc:tt])* create $name:ident($what:tt, $example:tt $(, $status:tt = $problem:ident)*); $($rest:tt)*) => {
+        $(#[doc = $doc])*
+        #[utoipa::path(tag = $tag, params(IdempotencyKey), request_body(content = $input, example = json!($example)),
+            responses((status = 201, description = $what, body = $view, headers(
+                ("Location" = String, description = "URL of the new record"), ("ETag" = String, description = "Version"))),
+                $((status = $status, response = $crate::api::problems::$problem),)*))]
+        #[post("")]
+        pub async fn $name(
+            req: HttpRequest,
+            state: actix_web::web::Data<$crate::state::AppState>,
+            body: $crate::auth::With<$crate::auth::Writer, $input>,
+        ) -> $crate::error::ApiResult<actix_web::HttpResponse> {
+            let $crate::auth::With(writer, input) = body;
+            $crate::api::http::replace::create::<$rec>(&req, &state.pool, writer, input).await
+        }
+        $crate::record_routes!(@next [$tag, $rec, $view, $input, $patch] $($rest)*);
+    };
+    (@next [$tag:tt, $rec:ident, $view:ident, $input:ident, $patch:ident]
+        $(#[doc = $doc:tt])* delete $name:ident; $($rest:tt)*) => {
+        $(#[doc = $doc])*
+        #[utoipa::path(tag = $tag, params(IdPath, IfMatch), responses((status = 204, description = "Deleted"),
+            (status = 409, response = $crate::api::problems::Conflict)))]
+        #[delete("/{id}")]
+        pub async fn $name(
+            state: actix_web::web::Data<$crate::state::AppState>,
+            path: actix_web::web::Path<IdPath>,
+            precondition: IfMatch,
+            writer: $crate::auth::Writer,
+        ) -> $crate::error::ApiResult<actix_web::HttpResponse> {
+            let id = path.into_inner().id;
+            $crate::api::http::replace::delete::<$rec>(&state.pool, writer, id, precondition).await
+        }
+        $crate::record_routes!(@next [$tag, $rec, $view, $input, $patch] $($rest)*);
+    };
     (@next [$tag:tt, $rec:ident, $view:ident, $input:ident, $patch:ident]
         $(#[doc = $doc:tt])* get $name:ident($what:tt); $($rest:tt)*) => {
         $(#[doc = $doc])*

@@ -11,7 +11,6 @@ pub use wire::{
     NationalAuthority, NationalAuthorityInput, NationalAuthorityListParams, NationalAuthorityPatch,
 };
 
-use crate::api::http::extract::bounded;
 use crate::api::http::history;
 use crate::api::http::idempotency::IdempotencyKey;
 use crate::api::http::list::{self, ListParams, ListQuery};
@@ -19,10 +18,8 @@ use crate::api::http::pagination::{Page, PageParams};
 use crate::api::http::precondition::{IdPath, IfMatch};
 use crate::api::http::replace;
 use crate::api::http::write;
-use crate::auth::{Caller, With, Writer};
-use crate::domain::MemberStateCode;
-use crate::error::{ApiError, ApiResult};
-use crate::models::national_authority::Filter;
+use crate::auth::Writer;
+use crate::error::ApiResult;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -33,63 +30,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(update_national_authority)
         .service(delete_national_authority)
         .service(list_national_authority_history);
-}
-
-/// List register entries, ordered by creation. `Accept: text/csv` or `format=csv` streams every
-/// matching entry as CSV. Entries are never deleted (DELETE deactivates them), so
-/// `include_deleted` changes nothing here.
-#[utoipa::path(
-    tag = "national-authorities",
-    params(NationalAuthorityListParams, ListParams),
-    responses((status = 200, description = "A page of entries (JSON) or all of them (CSV)",
-        content((Page<NationalAuthority> = "application/json"), (String = "text/csv")),
-        headers(("Link" = String, description = "Next page, when there is one"))))
-)]
-#[get("")]
-pub async fn list_national_authorities(
-    req: HttpRequest,
-    _caller: Caller,
-    state: web::Data<AppState>,
-    query: ListQuery<NationalAuthorityListParams>,
-) -> ApiResult<HttpResponse> {
-    let ListQuery { filter: q, list } = query;
-    if let Some(ms) = &q.member_state {
-        MemberStateCode::parse(ms).map_err(|m| ApiError::invalid("member_state", m))?;
-    }
-    bounded("q", q.q.as_deref(), 200)?;
-    let filter = Filter {
-        member_state: q.member_state,
-        role: q.role,
-        active: q.active,
-        q: q.q.filter(|t| !t.is_empty()),
-        updated_since: list.since()?,
-    };
-    list::respond::<Register>(&req, &state.pool, filter, &list).await
-}
-
-/// Add an entry to the register. Reporters add entries of their own state only. Safe to retry
-/// with `Idempotency-Key`. A second active national point of contact for a state is a 409.
-#[utoipa::path(
-    tag = "national-authorities",
-    params(IdempotencyKey),
-    request_body(content = NationalAuthorityInput, example = json!({
-        "member_state": "ARG", "role": "national_point_of_contact", "institution": "Ministerio de Justicia y Derechos Humanos",
-        "contact_name": "María Pérez", "email": "rescate@jus.gob.ar", "phone": "+54 11 5300 4000",
-        "website": "https://www.argentina.gob.ar/justicia", "languages": ["es", "en"], "designated_on": "2024-03-01"
-    })),
-    responses(
-        (status = 201, description = "Created", body = NationalAuthority, headers(("Location" = String, description = "URL of the entry"), ("ETag" = String, description = "Version"))),
-        (status = 409, response = crate::api::problems::Conflict),
-    )
-)]
-#[post("")]
-pub async fn create_national_authority(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    body: With<Writer, NationalAuthorityInput>,
-) -> ApiResult<HttpResponse> {
-    let With(writer, input) = body;
-    replace::create::<NationalAuthority>(&req, &state.pool, writer, input).await
 }
 
 /// Deactivate an entry: it leaves the published register, keeps its history, and can be
@@ -124,6 +64,18 @@ crate::record_routes! {
     tag = "national-authorities", record = NationalAuthority, view = NationalAuthority,
     input = NationalAuthorityInput,
     patch = NationalAuthorityPatch;
+    /// List register entries, ordered by creation. `Accept: text/csv` or `format=csv` streams every
+    /// matching entry as CSV. Entries are never deleted (DELETE deactivates them), so
+    /// `include_deleted` changes nothing here.
+    list list_national_authorities("A page of entries (JSON) or all of them (CSV)", Register,
+        NationalAuthorityListParams, record::filter);
+    /// Add an entry to the register. Reporters add entries of their own state only. Safe to retry
+    /// with `Idempotency-Key`. A second active national point of contact for a state is a 409.
+    create create_national_authority("Created", {
+        "member_state": "ARG", "role": "national_point_of_contact", "institution": "Ministerio de Justicia y Derechos Humanos",
+        "contact_name": "María Pérez", "email": "rescate@jus.gob.ar", "phone": "+54 11 5300 4000",
+        "website": "https://www.argentina.gob.ar/justicia", "languages": ["es", "en"], "designated_on": "2024-03-01"
+    }, 409 = Conflict);
     /// Get one register entry.
     get get_national_authority("The entry");
     /// Replace every field of an entry (omitted optional fields become null). Honours `If-Match`;

@@ -3,15 +3,16 @@
 
 use diesel::QueryResult;
 
-use super::wire::NationalAuthorityInput;
-use crate::api::http::list::Listing;
+use super::wire::{NationalAuthorityInput, NationalAuthorityListParams};
+use crate::api::http::extract::bounded;
+use crate::api::http::list::{ListParams, Listing};
 use crate::api::http::replace::Replaceable;
 use crate::api::http::rows::conflict_as;
 use crate::api::http::write::{self, Versioned};
 use crate::auth::{Owner, Writer};
 use crate::db::text_enum::JsonText;
 use crate::db::AnyConnection;
-use crate::domain::contact;
+use crate::domain::{contact, MemberStateCode};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::models::national_authority::{Filter, NationalAuthority};
 use crate::timestamp::Timestamp;
@@ -157,6 +158,21 @@ impl Versioned for NationalAuthority {
             ))
         })
     }
+}
+
+/// The list filter of the query's parameters.
+pub fn filter(q: NationalAuthorityListParams, list: &ListParams) -> ApiResult<Filter> {
+    if let Some(ms) = &q.member_state {
+        MemberStateCode::parse(ms).map_err(|m| ApiError::invalid("member_state", m))?;
+    }
+    bounded("q", q.q.as_deref(), 200)?;
+    Ok(Filter {
+        member_state: q.member_state,
+        role: q.role,
+        active: q.active,
+        q: q.q.filter(|t| !t.is_empty()),
+        updated_since: list.since()?,
+    })
 }
 
 /// The register list, ordered by creation (id).

@@ -6,7 +6,7 @@ use diesel::QueryResult;
 use super::wire::{TrainingEvent, TrainingEventInput};
 use crate::api::http::csv;
 use crate::api::http::list::Listing;
-use crate::api::http::replace::Replaceable;
+use crate::api::http::replace::{Replaceable, Tombstoned};
 use crate::api::http::write::{self, Versioned};
 use crate::auth::{Owner, Writer};
 use crate::db::AnyConnection;
@@ -205,6 +205,14 @@ impl Replaceable for TrainingEventRecord {
         before: Option<&Self>,
     ) -> ApiResult<Self> {
         build(conn, writer, input, before)
+    }
+}
+
+impl Tombstoned for TrainingEventRecord {
+    fn tombstone(&self) -> Self {
+        let mut after = self.clone();
+        after.row.deleted_at = Some(Timestamp::now().to_db());
+        after
     }
 }
 
