@@ -17,6 +17,7 @@ pub mod reporting_cycles;
 pub mod reports;
 pub mod training_events;
 pub mod users;
+pub mod validation_rules;
 pub mod work_plans;
 
 use utoipa_actix_web::scope;
@@ -40,6 +41,7 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         ("/reports", reports::configure),
         ("/changes", changes::configure),
         ("/training-events", training_events::configure),
+        ("/validation-rules", validation_rules::configure),
     ];
     for (path, configure) in resources {
         cfg.service(scope::scope(path).configure(configure));

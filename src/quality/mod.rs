@@ -2,3 +2,4 @@
 //! disaggregated values, the evaluation of a submission and outlier detection.
 
 pub mod expr;
+pub mod rule;

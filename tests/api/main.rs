@@ -22,4 +22,5 @@ mod reporting;
 mod sync;
 mod training_events;
 mod users;
+mod validation_rules;
 mod work_plans;
