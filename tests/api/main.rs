@@ -16,6 +16,7 @@ mod member_states;
 mod national_authorities;
 mod openapi;
 mod operations;
+mod quality;
 mod races;
 mod register;
 mod reporting;
