@@ -15,6 +15,7 @@ pub mod problems;
 pub mod register;
 pub mod reporting_cycles;
 pub mod reports;
+pub mod submission_validation;
 pub mod training_events;
 pub mod users;
 pub mod validation_rules;

@@ -4,3 +4,4 @@
 pub mod checks;
 pub mod expr;
 pub mod rule;
+pub mod validation;

@@ -5,8 +5,10 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use crate::helpers::*;
+use crate::validation_rules::{convicted_le_prosecuted, RULES};
 
 const BATCH: &str = "/api/v1/indicator-values/batch";
+const CYCLE: &str = "/api/v1/reporting-cycles/2019-2020";
 
 fn val(indicator: &str, period: &str, disaggregation: Value, value: u64) -> Value {
     json!({"member_state": "ARG", "indicator": indicator, "period": period,
@@ -80,4 +82,112 @@ async fn parts_above_a_total_are_written_with_a_warning_and_consistent_parts_giv
         .collect();
     let summary = import(&app, &arg, consistent).await;
     assert_eq!(summary["warnings"], json!([]), "{summary}");
+}
+
+async fn open_cycle(app: &TestApp) {
+    let body = json!({"code": "2019-2020", "work_plan": "WP2", "period_from": 2019, "period_to": 2020, "due_date": "2021-03-31"});
+    let res = app
+        .send_json(
+            Method::POST,
+            "/api/v1/reporting-cycles",
+            Some(&app.admin_token),
+            &body,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+}
+
+async fn act(app: &TestApp, token: &str, action: &str) -> reqwest::Response {
+    app.send_json(
+        Method::POST,
+        &format!("{CYCLE}/submissions/ARG/{action}"),
+        Some(token),
+        &json!({"comment": "checked"}),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_blocking_rule_stops_submit_with_both_values_until_the_data_is_fixed() {
+    let app = spawn_app().await;
+    open_cycle(&app).await;
+    let res = app
+        .send_json(
+            Method::POST,
+            RULES,
+            Some(&app.admin_token),
+            &convicted_le_prosecuted(),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let arg = app.reporter("ARG").await;
+    import(
+        &app,
+        &arg,
+        vec![
+            val("PERSONS_PROSECUTED", "2019", json!({}), 10),
+            val("PERSONS_CONVICTED", "2019", json!({}), 12),
+            val("PERSONS_PROSECUTED", "2020", json!({}), 10),
+            val("PERSONS_CONVICTED", "2020", json!({}), 3),
+            val("PERSONS_CONVICTED", "2020", json!({"sex": "female"}), 4),
+        ],
+    )
+    .await;
+
+    let report: Value = app
+        .get(&format!("{CYCLE}/submissions/ARG/validation"), &arg)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let violations = report["violations"].as_array().unwrap();
+    assert_eq!(violations.len(), 2, "{report}");
+    assert_eq!(violations[0]["rule"], "CONVICTED_LE_PROSECUTED");
+    assert_eq!(violations[0]["importance"], "blocking");
+    assert_eq!(violations[0]["period"], "2019");
+    assert_eq!(violations[0]["left_value"], 12.0);
+    assert_eq!(violations[0]["right_value"], 10.0);
+    assert_eq!(violations[1]["rule"], "disaggregation_exceeds_total");
+    assert_eq!(violations[1]["importance"], "warning");
+
+    let submission: Value = app
+        .get(&format!("{CYCLE}/submissions/ARG"), &arg)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        submission["completeness"]["violations"],
+        json!({"blocking": 1, "warning": 1})
+    );
+
+    let problem = assert_problem(act(&app, &arg, "submit").await, 409).await;
+    assert_eq!(problem["type"], "urn:palermo:problem:validation-failed");
+    assert_eq!(problem["violations"][0]["left_value"], 12.0);
+    assert_eq!(problem["violations"][0]["right_value"], 10.0);
+    let submission: Value = app
+        .get(&format!("{CYCLE}/submissions/ARG"), &arg)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(submission["status"], "draft");
+
+    // Fixing the data lets it through; warnings do not block.
+    import(
+        &app,
+        &arg,
+        vec![val("PERSONS_CONVICTED", "2019", json!({}), 9)],
+    )
+    .await;
+    let res = act(&app, &arg, "submit").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let submission: Value = res.json().await.unwrap();
+    assert_eq!(submission["status"], "submitted");
+    assert_eq!(
+        submission["completeness"]["violations"],
+        json!({"blocking": 0, "warning": 1})
+    );
+    let res = act(&app, &app.admin_token, "validate").await;
+    assert_eq!(res.status(), StatusCode::OK);
 }
