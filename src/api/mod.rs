@@ -11,6 +11,7 @@ pub mod me;
 pub mod member_states;
 pub mod metrics;
 pub mod national_authorities;
+pub mod outliers;
 pub mod problems;
 pub mod register;
 pub mod reporting_cycles;
@@ -37,6 +38,7 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         ("/register", register::configure),
         ("/dimensions", indicators::configure_dimensions),
         ("/indicators", indicators::configure),
+        ("/indicator-values/outliers", outliers::configure),
         ("/indicator-values", indicator_values::configure),
         ("/reporting-cycles", reporting_cycles::configure),
         ("/reports", reports::configure),

@@ -3,5 +3,6 @@
 
 pub mod checks;
 pub mod expr;
+pub mod outliers;
 pub mod rule;
 pub mod validation;

@@ -191,3 +191,53 @@ async fn a_blocking_rule_stops_submit_with_both_values_until_the_data_is_fixed()
     let res = act(&app, &app.admin_token, "validate").await;
     assert_eq!(res.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_steady_series_with_one_spike_yields_exactly_that_spike() {
+    let app = spawn_app().await;
+    let arg = app.reporter("ARG").await;
+    let steady = [100, 102, 98, 101, 99, 100, 480, 103, 97, 100];
+    let rows: Vec<Value> = steady
+        .iter()
+        .enumerate()
+        .flat_map(|(i, v)| {
+            let year = format!("{}", 2010 + i);
+            [
+                val("VICTIMS_DETECTED", &year, json!({"sex": "female"}), *v),
+                // A second series of the same state and indicator, with no spike.
+                val("VICTIMS_DETECTED", &year, json!({}), 300 + (i as u64 % 3)),
+            ]
+        })
+        .collect();
+    import(&app, &arg, rows).await;
+    let res = app
+        .get(
+            "/api/v1/indicator-values/outliers?indicator=VICTIMS_DETECTED&member_state=ARG&algorithm=modified_z_score",
+            &arg,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let body: Value = res.json().await.unwrap();
+    let items = body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{body}");
+    assert_eq!(items[0]["period"], "2016");
+    assert_eq!(items[0]["value"], 480.0);
+    assert_eq!(items[0]["median"], 100.0);
+    assert_eq!(items[0]["disaggregation"], json!({"sex": "female"}));
+    assert!(items[0]["upper_bound"].as_f64().unwrap() < 480.0);
+    let default: Value = app
+        .get("/api/v1/indicator-values/outliers", &arg)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(default["items"], body["items"]);
+    let res = app
+        .get("/api/v1/indicator-values/outliers?threshold=0", &arg)
+        .await;
+    assert_problem(res, 422).await;
+    let res = app
+        .get("/api/v1/indicator-values/outliers?algorithm=iqr", &arg)
+        .await;
+    assert_problem(res, 422).await;
+}
