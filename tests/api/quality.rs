@@ -241,3 +241,56 @@ async fn a_steady_series_with_one_spike_yields_exactly_that_spike() {
         .await;
     assert_problem(res, 422).await;
 }
+
+#[tokio::test]
+async fn a_locked_write_names_the_cycle_the_status_and_the_release() {
+    let app = spawn_app().await;
+    open_cycle(&app).await;
+    let arg = app.reporter("ARG").await;
+    import(&app, &arg, vec![val("SHELTERS", "2019", json!({}), 4)]).await;
+    let list: Value = app
+        .get("/api/v1/indicator-values?member_state=ARG", &arg)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = list["items"][0]["id"].as_str().unwrap().to_string();
+    assert_eq!(act(&app, &arg, "submit").await.status(), StatusCode::OK);
+
+    let delete = || async {
+        app.request(
+            Method::DELETE,
+            &format!("/api/v1/indicator-values/{id}"),
+            Some(&arg),
+        )
+        .send()
+        .await
+        .unwrap()
+    };
+    let problem = assert_problem(delete().await, 409).await;
+    assert_eq!(problem["type"], "urn:palermo:problem:locked");
+    assert_eq!(problem["cycle"], "2019-2020");
+    assert_eq!(problem["submission_status"], "submitted");
+    assert_eq!(problem["release"], "return");
+
+    let res = app
+        .send_json(
+            Method::PUT,
+            "/api/v1/member-states/ARG/commitments/WP2/12",
+            Some(&arg),
+            &json!({"status": "in_progress"}),
+        )
+        .await;
+    let problem = assert_problem(res, 409).await;
+    assert_eq!(problem["type"], "urn:palermo:problem:locked");
+    assert_eq!(problem["release"], "return");
+
+    assert_eq!(
+        act(&app, &app.admin_token, "validate").await.status(),
+        StatusCode::OK
+    );
+    let problem = assert_problem(delete().await, 409).await;
+    assert_eq!(problem["submission_status"], "validated");
+    assert_eq!(problem["release"], "reopen");
+    assert!(problem["detail"].as_str().unwrap().contains("/reopen"));
+}
