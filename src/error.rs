@@ -54,6 +54,10 @@ pub struct Problem {
     /// The invalid fields (validation problems only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<FieldError>>,
+    /// Members of this kind of problem (`violations`, `cycle`, ...).
+    #[serde(flatten)]
+    #[schema(ignore)]
+    pub extensions: serde_json::Map<String, serde_json::Value>,
 }
 
 /// An error a handler returns; rendered as a [`Problem`].
@@ -65,6 +69,8 @@ pub struct ApiError {
     detail: String,
     errors: Option<Vec<FieldError>>,
     headers: Vec<(header::HeaderName, String)>,
+    /// Boxed: most errors have none, and the error type stays small.
+    extensions: Option<Box<serde_json::Map<String, serde_json::Value>>>,
     /// The transaction lost a conflict and may be run again as it is.
     retryable: bool,
 }
@@ -97,6 +103,7 @@ impl ApiError {
             detail: detail.into(),
             errors: None,
             headers: Vec::new(),
+            extensions: None,
             retryable: false,
         }
     }
@@ -110,6 +117,14 @@ impl ApiError {
 
     pub fn with_header(mut self, name: header::HeaderName, value: impl Into<String>) -> Self {
         self.headers.push((name, value.into()));
+        self
+    }
+
+    /// Adds a member to the problem document.
+    pub fn with_extension(mut self, name: &str, value: serde_json::Value) -> Self {
+        self.extensions
+            .get_or_insert_with(Default::default)
+            .insert(name.to_string(), value);
         self
     }
 
@@ -281,6 +296,7 @@ impl ApiError {
             status: self.status.as_u16(),
             detail: self.detail.clone(),
             errors: self.errors.clone(),
+            extensions: self.extensions.as_deref().cloned().unwrap_or_default(),
         }
     }
 }

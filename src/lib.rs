@@ -13,6 +13,7 @@ pub mod locks;
 pub mod metrics;
 pub mod models;
 pub mod openapi;
+pub mod quality;
 pub mod reporting;
 pub mod startup;
 pub mod state;

@@ -53,6 +53,7 @@ fn resource_url(r: &AuditEventRow) -> Option<String> {
         "work_plan" => format!("/api/v1/work-plans/{id}"),
         "reporting_cycle" => format!("/api/v1/reporting-cycles/{id}"),
         "user" => format!("/api/v1/users/{id}"),
+        "validation_rule" => format!("/api/v1/validation-rules/{id}"),
         "submission" => {
             let (cycle, ms) = id.split_once('/')?;
             format!("/api/v1/reporting-cycles/{cycle}/submissions/{ms}")

@@ -11,12 +11,15 @@ pub mod me;
 pub mod member_states;
 pub mod metrics;
 pub mod national_authorities;
+pub mod outliers;
 pub mod problems;
 pub mod register;
 pub mod reporting_cycles;
 pub mod reports;
+pub mod submission_validation;
 pub mod training_events;
 pub mod users;
+pub mod validation_rules;
 pub mod work_plans;
 
 use utoipa_actix_web::scope;
@@ -35,11 +38,13 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         ("/register", register::configure),
         ("/dimensions", indicators::configure_dimensions),
         ("/indicators", indicators::configure),
+        ("/indicator-values/outliers", outliers::configure),
         ("/indicator-values", indicator_values::configure),
         ("/reporting-cycles", reporting_cycles::configure),
         ("/reports", reports::configure),
         ("/changes", changes::configure),
         ("/training-events", training_events::configure),
+        ("/validation-rules", validation_rules::configure),
     ];
     for (path, configure) in resources {
         cfg.service(scope::scope(path).configure(configure));

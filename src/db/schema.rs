@@ -279,3 +279,21 @@ diesel::allow_tables_to_appear_in_same_query!(
     training_event_audiences,
     training_event_guidelines,
 );
+
+diesel::table! {
+    validation_rules (id) {
+        id -> Text,
+        code -> Text,
+        name -> Text,
+        description -> Nullable<Text>,
+        left_expr -> Text,
+        operator -> Text,
+        right_expr -> Text,
+        importance -> Text,
+        missing_value_strategy -> Text,
+        version -> Integer,
+        created_at -> Text,
+        updated_at -> Text,
+        deleted_at -> Nullable<Text>,
+    }
+}

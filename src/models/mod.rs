@@ -10,4 +10,5 @@ pub mod national_authority;
 pub mod reporting_cycle;
 pub mod training_event;
 pub mod user;
+pub mod validation_rule;
 pub mod work_plan;

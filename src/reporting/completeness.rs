@@ -26,6 +26,8 @@ pub struct Completeness {
     pub percent: f64,
     /// What is missing, by indicator and year.
     pub missing: Vec<MissingValue>,
+    /// Violations of validation rules and built-in checks (see `.../validation`).
+    pub violations: crate::quality::validation::ViolationCounts,
 }
 
 /// Completeness of `indicators` x years `from..=to` given the (indicator, year) pairs reported.
@@ -58,5 +60,6 @@ pub fn completeness(
         reported: n,
         percent,
         missing,
+        violations: Default::default(),
     }
 }

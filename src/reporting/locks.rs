@@ -105,7 +105,12 @@ pub fn value_message(member_state: &str, year: i32, cycle: &str) -> String {
 pub fn check_value(conn: &mut AnyConnection, member_state: &str, year: i32) -> ApiResult<()> {
     let locks = ValueLocks::load(conn, [member_state])?;
     match locks.locking(member_state, year) {
-        Some(cycle) => Err(ApiError::conflict(value_message(member_state, year, cycle))),
+        Some(cycle) => Err(locked(
+            conn,
+            member_state,
+            cycle,
+            value_message(member_state, year, cycle),
+        )?),
         None => Ok(()),
     }
 }
@@ -120,11 +125,39 @@ pub fn check_commitments(
     hold_states(conn, [member_state])?;
     for (cycle, _, _, plan) in SubmissionRow::locking_cycles(conn, member_state)? {
         if plan == work_plan {
-            return Err(ApiError::conflict(format!(
+            let detail = format!(
                 "{member_state}'s submission for reporting cycle {cycle} is submitted or validated: its {plan} commitments are \
                  locked until the General Secretariat returns or reopens it."
-            )));
+            );
+            return Err(locked(conn, member_state, &cycle, detail)?);
         }
     }
     Ok(())
+}
+
+/// The 409 `urn:palermo:problem:locked` of a write refused by `cycle`'s lock on `member_state`'s
+/// data: it names the cycle, the submission's status and the transition that releases it
+/// (`return` a submitted report, `reopen` a validated one).
+pub fn locked(
+    conn: &mut AnyConnection,
+    member_state: &str,
+    cycle: &str,
+    detail: String,
+) -> ApiResult<ApiError> {
+    use crate::domain::SubmissionStatus;
+    let status = SubmissionRow::find(conn, cycle, member_state)?
+        .map_or(SubmissionStatus::Submitted, |s| s.status);
+    let release = match status {
+        SubmissionStatus::Validated => "reopen",
+        _ => "return",
+    };
+    Ok(ApiError::new(
+        actix_web::http::StatusCode::CONFLICT,
+        "locked",
+        "Locked",
+        format!("{detail} Release: POST /api/v1/reporting-cycles/{cycle}/submissions/{member_state}/{release}."),
+    )
+    .with_extension("cycle", serde_json::json!(cycle))
+    .with_extension("submission_status", serde_json::json!(status))
+    .with_extension("release", serde_json::json!(release)))
 }

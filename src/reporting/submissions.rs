@@ -16,6 +16,7 @@ use crate::models::member_state::MemberStateRow;
 use crate::models::reporting_cycle::{ReportingCycleRow, SubmissionRow};
 use crate::models::training_event::{Filter as EventFilter, TrainingEventRecord};
 use crate::models::work_plan::GuidelineRow;
+use crate::quality::validation::ViolationCounts;
 use crate::timestamp::Timestamp;
 
 /// A member state's submission in a cycle.
@@ -62,7 +63,20 @@ pub fn submissions_of(
     cycle: &ReportingCycleRow,
     lang: &str,
 ) -> ApiResult<Vec<Submission>> {
-    let states = MemberStateRow::list(conn, None, 1000)?;
+    submissions_in(conn, cycle, lang, None)
+}
+
+/// [`submissions_of`] of every state, or only of `only`.
+fn submissions_in(
+    conn: &mut AnyConnection,
+    cycle: &ReportingCycleRow,
+    lang: &str,
+    only: Option<&str>,
+) -> ApiResult<Vec<Submission>> {
+    let mut states = MemberStateRow::list(conn, None, 1000)?;
+    states.retain(|s| only.is_none_or(|o| o == s.code));
+    let codes: Vec<String> = states.iter().map(|s| s.code.clone()).collect();
+    let violations = crate::quality::validation::violations_by_state(conn, cycle, &codes)?;
     let rows: HashMap<String, SubmissionRow> = SubmissionRow::for_cycle(conn, &cycle.code)?
         .into_iter()
         .map(|s| (s.member_state.clone(), s))
@@ -108,12 +122,17 @@ pub fn submissions_of(
                 name: s.name_in(lang).to_string(),
                 status: row.map_or(SubmissionStatus::Draft, |r| r.status),
                 comment: row.and_then(|r| r.comment.clone()),
-                completeness: completeness(
-                    &indicators,
-                    cycle.period_from,
-                    cycle.period_to,
-                    reported.get(&s.code).unwrap_or(&empty),
-                ),
+                completeness: Completeness {
+                    violations: ViolationCounts::of(
+                        violations.get(&s.code).map_or(&[][..], Vec::as_slice),
+                    ),
+                    ..completeness(
+                        &indicators,
+                        cycle.period_from,
+                        cycle.period_to,
+                        reported.get(&s.code).unwrap_or(&empty),
+                    )
+                },
                 commitments_recorded: commitments.get(&s.code).copied().unwrap_or(0),
                 commitments_expected: guidelines,
                 training_events: events.get(&s.code).copied().unwrap_or(0),
@@ -132,7 +151,7 @@ pub fn submission_of(
     ms: &str,
     lang: &str,
 ) -> ApiResult<Submission> {
-    submissions_of(conn, cycle, lang)?
+    submissions_in(conn, cycle, lang, Some(ms))?
         .into_iter()
         .find(|s| s.member_state == ms)
         .ok_or_else(|| ApiError::not_found(format!("No member state with code {ms}.")))

@@ -124,6 +124,7 @@ pub async fn import_indicator_values(
                 updated,
                 unchanged,
             } = indicator_import::apply(conn, &writer, &valid, dry_run || refuse)?;
+            let warnings = crate::quality::checks::after_import(conn, &catalog, &valid)?;
             let written = !dry_run && !refuse && (created + updated) > 0;
             Ok(ImportSummary {
                 received,
@@ -135,6 +136,7 @@ pub async fn import_indicator_values(
                 dry_run,
                 mode,
                 errors,
+                warnings,
             })
         })
     })

@@ -46,7 +46,8 @@ pub struct ImportParams {
 /// The import summary. `received = created + updated + unchanged + rejected`.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"received": 3, "created": 1, "updated": 1, "unchanged": 0, "rejected": 1, "written": true, "dry_run": false, "mode": "partial",
-    "errors": [{"index": 2, "field": "disaggregation/sex", "code": "unknown_code", "message": "\"girl\" is not a code of dimension sex (female, male, other, unknown)"}]}))]
+    "errors": [{"index": 2, "field": "disaggregation/sex", "code": "unknown_code", "message": "\"girl\" is not a code of dimension sex (female, male, other, unknown)"}],
+    "warnings": [{"index": 0, "rule": "disaggregation_exceeds_total", "code": "disaggregation_exceeds_total", "message": "ARG PERSONS_CONVICTED 2019: the values by sex (12) sum above the total (10)"}]}))]
 pub struct ImportSummary {
     pub received: usize,
     /// New values (including values deleted before and sent again).
@@ -62,6 +63,9 @@ pub struct ImportSummary {
     pub dry_run: bool,
     pub mode: Mode,
     pub errors: Vec<RowError>,
+    /// Consistency checks of the groups (member state, indicator, period) the batch touched, on
+    /// the stored state after it; a warning never rejects a row.
+    pub warnings: Vec<crate::quality::checks::ImportWarning>,
 }
 
 /// A refused atomic batch: a problem document (RFC 9457) extended with the import summary; its
@@ -107,6 +111,7 @@ pub struct ImportProblem {
     #[schema(inline)]
     mode: Option<Mode>,
     errors: Option<Vec<ImportProblemError>>,
+    warnings: Option<Vec<crate::quality::checks::ImportWarning>>,
 }
 
 /// An error of the import's 422: row errors carry `index` and `code`.

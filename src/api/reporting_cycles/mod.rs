@@ -50,7 +50,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(return_submission)
         .service(validate_submission)
         .service(reopen_submission)
-        .service(list_submission_history);
+        .service(list_submission_history)
+        .service(crate::api::submission_validation::get_submission_validation);
 }
 
 /// Reporting cycles, ordered by code.

@@ -65,6 +65,9 @@ async fn transition(
                     .as_ref()
                     .map_or(SubmissionStatus::Draft, |b| b.row.status),
             )?;
+            if matches!(t, Transition::Submit | Transition::Validate) {
+                crate::quality::validation::guard(conn, &cycle, &ms, t.name())?;
+            }
             let after = SubmissionRecord::new(SubmissionRow {
                 cycle: code.clone(),
                 member_state: ms.clone(),

@@ -1,0 +1,217 @@
+//! `/api/v1/validation-rules`: the data-quality rules the General Secretariat defines (admin
+//! writes, every role reads). Each rule is parsed at save time; a bad expression is a 422 naming
+//! the field and the position.
+
+mod record;
+mod wire;
+
+use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub use record::Rules;
+pub use wire::{ValidationRule, ValidationRuleInput, ValidationRuleListParams};
+
+use crate::api::http::extract::QueryParams;
+use crate::api::http::history;
+use crate::api::http::idempotency::IdempotencyKey;
+use crate::api::http::list::{self, ListParams, ListQuery};
+use crate::api::http::pagination::{Page, PageParams};
+use crate::api::http::precondition::{IdPath, IfMatch};
+use crate::api::http::write::{self, Versioned};
+use crate::auth::{Admin, Caller, With};
+use crate::error::{ApiError, ApiResult};
+use crate::indicator_import::Catalog;
+use crate::models::validation_rule::{Filter, ValidationRuleRow};
+use crate::state::AppState;
+use crate::timestamp::Timestamp;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_validation_rules)
+        .service(create_validation_rule)
+        .service(get_validation_rule)
+        .service(replace_validation_rule)
+        .service(delete_validation_rule)
+        .service(list_validation_rule_history);
+}
+
+/// List validation rules, ordered by creation. `Accept: text/csv` or `format=csv` streams them
+/// all; `include_deleted=true` adds deleted rules as tombstones.
+#[utoipa::path(
+    tag = "validation-rules",
+    params(ValidationRuleListParams, ListParams),
+    responses((status = 200, description = "A page of rules (JSON) or all of them (CSV)",
+        content((Page<ValidationRule> = "application/json"), (String = "text/csv")),
+        headers(("Link" = String, description = "Next page, when there is one"))))
+)]
+#[get("")]
+pub async fn list_validation_rules(
+    req: HttpRequest,
+    _caller: Caller,
+    state: web::Data<AppState>,
+    query: ListQuery<ValidationRuleListParams>,
+) -> ApiResult<HttpResponse> {
+    let ListQuery { filter: q, list } = query;
+    let filter = Filter {
+        importance: q.importance,
+        updated_since: list.since()?,
+        include_deleted: list.include_deleted(),
+    };
+    list::respond::<Rules>(&req, &state.pool, filter, &list).await
+}
+
+/// Define a validation rule (admin). Both expressions are parsed and checked against the
+/// indicator catalog; a syntax error, an unknown indicator, dimension or code is a 422 naming
+/// the field (`/left`, `/right`) and the 1-based position. Safe to retry with `Idempotency-Key`.
+#[utoipa::path(
+    tag = "validation-rules",
+    params(IdempotencyKey),
+    request_body(content = ValidationRuleInput, example = json!({
+        "code": "CONVICTED_LE_PROSECUTED", "name": "Convictions do not exceed prosecutions",
+        "left": "#{PERSONS_CONVICTED}", "operator": "less_than_or_equal_to", "right": "#{PERSONS_PROSECUTED}",
+        "importance": "blocking", "missing_value_strategy": "skip_if_any_value_missing"
+    })),
+    responses(
+        (status = 201, description = "Created", body = ValidationRule, headers(("Location" = String, description = "URL of the rule"), ("ETag" = String, description = "Version"))),
+        (status = 409, response = crate::api::problems::Conflict),
+    )
+)]
+#[post("")]
+pub async fn create_validation_rule(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: With<Admin, ValidationRuleInput>,
+) -> ApiResult<HttpResponse> {
+    let With(admin, input) = body;
+    write::create(
+        &req,
+        &state.pool,
+        (*admin).clone(),
+        input,
+        |conn, _, input| {
+            let mut row = record::validate(input, &Catalog::load(conn)?)?;
+            let now = Timestamp::now().to_db();
+            row.id = write::new_id();
+            row.created_at = now.clone();
+            row.updated_at = now;
+            Ok(row)
+        },
+    )
+    .await
+}
+
+/// Get one validation rule.
+#[utoipa::path(
+    tag = "validation-rules",
+    params(IdPath),
+    responses(
+        (status = 200, description = "The rule", body = ValidationRule, headers(("ETag" = String, description = "Version, for If-Match"))),
+    )
+)]
+#[get("/{id}")]
+pub async fn get_validation_rule(
+    _caller: Caller,
+    state: web::Data<AppState>,
+    path: web::Path<IdPath>,
+) -> ApiResult<HttpResponse> {
+    write::read::<ValidationRuleRow>(&state.pool, path.into_inner().id).await
+}
+
+/// Replace every field of a rule (admin; omitted optional fields take their defaults). Honours
+/// `If-Match`; an identical PUT changes nothing.
+#[utoipa::path(
+    tag = "validation-rules",
+    params(IdPath, IfMatch),
+    request_body(content = ValidationRuleInput, example = json!({
+        "code": "CONVICTED_LE_PROSECUTED", "name": "Convictions do not exceed prosecutions",
+        "left": "#{PERSONS_CONVICTED|sex=female}", "operator": "less_than_or_equal_to", "right": "#{PERSONS_PROSECUTED|sex=female}",
+        "importance": "warning"
+    })),
+    responses(
+        (status = 200, description = "The rule after the change", body = ValidationRule, headers(("ETag" = String, description = "New version"))),
+        (status = 409, response = crate::api::problems::Conflict),
+    )
+)]
+#[put("/{id}")]
+pub async fn replace_validation_rule(
+    state: web::Data<AppState>,
+    path: web::Path<IdPath>,
+    precondition: IfMatch,
+    body: With<Admin, ValidationRuleInput>,
+) -> ApiResult<HttpResponse> {
+    let With(admin, input) = body;
+    write::update(
+        &state.pool,
+        (*admin).clone(),
+        path.into_inner().id,
+        precondition,
+        "update",
+        move |conn, _, before: &ValidationRuleRow| {
+            let mut after = record::validate(&input, &Catalog::load(conn)?)?;
+            after.id = before.id.clone();
+            after.created_at = before.created_at.clone();
+            Ok(after)
+        },
+    )
+    .await
+}
+
+/// Delete a rule (admin): it stops being evaluated, stays in its history and as a tombstone
+/// (`include_deleted=true`); GET answers 404 from then on. Honours `If-Match`.
+#[utoipa::path(
+    tag = "validation-rules",
+    params(IdPath, IfMatch),
+    responses((status = 204, description = "Deleted"))
+)]
+#[delete("/{id}")]
+pub async fn delete_validation_rule(
+    state: web::Data<AppState>,
+    path: web::Path<IdPath>,
+    precondition: IfMatch,
+    admin: Admin,
+) -> ApiResult<HttpResponse> {
+    write::change(
+        &state.pool,
+        (*admin).clone(),
+        path.into_inner().id,
+        precondition,
+        "delete",
+        |_, _, before: &ValidationRuleRow| {
+            Ok(ValidationRuleRow {
+                deleted_at: Some(Timestamp::now().to_db()),
+                ..before.clone()
+            })
+        },
+    )
+    .await
+    .map(write::no_content)
+}
+
+/// Every version of a rule, oldest first, with who changed it and when (deleted rules too).
+#[utoipa::path(
+    tag = "validation-rules",
+    params(IdPath, PageParams),
+    responses(
+        (status = 200, description = "The rule's history", body = Page<history::HistoryEntry>),
+    )
+)]
+#[get("/{id}/history")]
+pub async fn list_validation_rule_history(
+    req: HttpRequest,
+    _caller: Caller,
+    state: web::Data<AppState>,
+    path: web::Path<IdPath>,
+    page: QueryParams<PageParams>,
+) -> ApiResult<HttpResponse> {
+    history::respond(
+        &req,
+        &state.pool,
+        ValidationRuleRow::KIND,
+        path.into_inner().id,
+        page.0,
+        |conn, id| match ValidationRuleRow::find(conn, id)? {
+            Some(_) => Ok(()),
+            None => Err(ApiError::not_found("No such validation rule.")),
+        },
+    )
+    .await
+}

@@ -1,0 +1,174 @@
+//! How validation rules go through the pipelines: validation of the input against the catalog
+//! into a row, the versioned record (deletion leaves a tombstone) and the list.
+
+use diesel::QueryResult;
+
+use super::wire::{ValidationRule, ValidationRuleInput};
+use crate::api::http::list::Listing;
+use crate::api::http::rows::{conflict_as, csv_cells_of};
+use crate::api::http::write::Versioned;
+use crate::auth::Owner;
+use crate::db::AnyConnection;
+use crate::domain::contact;
+use crate::error::{ApiError, FieldError};
+use crate::indicator_import::Catalog;
+use crate::models::validation_rule::{Filter, ValidationRuleRow};
+use crate::quality::rule::{self, Importance, MissingValueStrategy};
+
+fn valid_code(code: &str) -> bool {
+    let mut chars = code.chars();
+    code.len() <= 64
+        && chars.next().is_some_and(|c| c.is_ascii_uppercase())
+        && chars.all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// Validates every field at once, parsing both expressions against the catalog; returns the row
+/// with the expressions in canonical form (id, version and times left to the caller).
+pub fn validate(
+    input: &ValidationRuleInput,
+    catalog: &Catalog,
+) -> Result<ValidationRuleRow, ApiError> {
+    let mut errors = Vec::new();
+    if !valid_code(&input.code) {
+        errors.push(FieldError::new(
+            "/code",
+            "must be 1 to 64 characters A-Z, 0-9 or _, starting with a letter",
+        ));
+    }
+    let name = contact::text(&input.name, 300)
+        .map_err(|m| errors.push(FieldError::new("/name", m)))
+        .ok();
+    let description = match &input.description {
+        Some(d) => contact::text(d, 2000)
+            .map_err(|m| errors.push(FieldError::new("/description", m)))
+            .ok(),
+        None => None,
+    };
+    let mut side = |field: &str, text: &str| match rule::check_expression(field, text, catalog) {
+        Ok(e) => Some(e.to_string()),
+        Err(mut e) => {
+            errors.append(&mut e);
+            None
+        }
+    };
+    let left = side("/left", &input.left);
+    let right = side("/right", &input.right);
+    match (name, left, right) {
+        (Some(name), Some(left_expr), Some(right_expr)) if errors.is_empty() => {
+            Ok(ValidationRuleRow {
+                id: String::new(),
+                code: input.code.clone(),
+                name,
+                description,
+                left_expr,
+                operator: input.operator,
+                right_expr,
+                importance: input.importance.unwrap_or(Importance::Warning),
+                missing_value_strategy: input
+                    .missing_value_strategy
+                    .unwrap_or(MissingValueStrategy::SkipIfAllValuesMissing),
+                version: 1,
+                created_at: String::new(),
+                updated_at: String::new(),
+                deleted_at: None,
+            })
+        }
+        _ => Err(ApiError::validation(errors)),
+    }
+}
+
+impl Versioned for ValidationRuleRow {
+    const KIND: &'static str = "validation_rule";
+    const NOUN: &'static str = "validation rule";
+    type View = ValidationRule;
+    const TABLE: &'static str = "validation_rules";
+
+    fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<Self>> {
+        Ok(ValidationRuleRow::find(conn, id)?.filter(|r| r.deleted_at.is_none()))
+    }
+    fn insert(&self, conn: &mut AnyConnection) -> QueryResult<()> {
+        ValidationRuleRow::insert(self, conn)
+    }
+    fn store(&self, conn: &mut AnyConnection, expected_version: i32) -> QueryResult<bool> {
+        self.update(conn, expected_version)
+    }
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn version(&self) -> i32 {
+        self.version
+    }
+    fn updated_at(&self) -> &str {
+        &self.updated_at
+    }
+    fn stamp(&mut self, version: i32, updated_at: &str) {
+        self.version = version;
+        self.updated_at = updated_at.to_string();
+        // A deletion is dated by the change that made it.
+        if let Some(deleted_at) = &mut self.deleted_at {
+            *deleted_at = updated_at.to_string();
+        }
+    }
+    fn owner(&self) -> Owner<'_> {
+        Owner::Secretariat
+    }
+    fn view(&self) -> ValidationRule {
+        ValidationRule::from(self)
+    }
+    fn location(&self) -> String {
+        format!("/api/v1/validation-rules/{}", self.id)
+    }
+    fn write_error(&self, e: diesel::result::Error) -> ApiError {
+        conflict_as(e, || {
+            ApiError::conflict(format!(
+                "A validation rule with code {} exists: change or delete it first.",
+                self.code
+            ))
+        })
+    }
+}
+
+/// The rule list, ordered by creation (id).
+pub struct Rules;
+
+impl Listing for Rules {
+    const KIND: &'static str = "validation_rule";
+    const CSV_NAME: &'static str = "validation-rules.csv";
+    const CSV_HEADERS: &'static [&'static str] = &[
+        "id",
+        "code",
+        "name",
+        "description",
+        "left",
+        "operator",
+        "right",
+        "importance",
+        "missing_value_strategy",
+        "version",
+        "created_at",
+        "updated_at",
+        "deleted_at",
+    ];
+    type Filter = Filter;
+    type Row = ValidationRuleRow;
+    type Key = String;
+    type Item = ValidationRule;
+
+    fn fetch(
+        conn: &mut AnyConnection,
+        filter: &Filter,
+        after: Option<&String>,
+        limit: i64,
+    ) -> QueryResult<Vec<ValidationRuleRow>> {
+        ValidationRuleRow::list(conn, filter, after.map(String::as_str), limit)
+    }
+    fn key(row: &ValidationRuleRow) -> String {
+        row.id.clone()
+    }
+    fn item(row: ValidationRuleRow) -> ValidationRule {
+        ValidationRule::from(&row)
+    }
+    fn csv_cells(row: &ValidationRuleRow) -> Vec<String> {
+        csv_cells_of(&row.view(), Self::CSV_HEADERS)
+    }
+}
