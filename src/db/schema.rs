@@ -192,6 +192,12 @@ diesel::table! {
         created_at -> Text,
         updated_at -> Text,
         deleted_at -> Nullable<Text>,
+        /// Generated from `disaggregation` (read-only).
+        dim_sex -> Nullable<Text>,
+        dim_age_group -> Nullable<Text>,
+        dim_form_of_exploitation -> Nullable<Text>,
+        dim_citizenship -> Nullable<Text>,
+        dim_sector -> Nullable<Text>,
     }
 }
 

@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::db::connection::MultiBackend;
 use crate::db::schema::indicator_values as iv;
 use crate::db::AnyConnection;
 use crate::domain::ValueFlag;
@@ -73,6 +74,10 @@ pub struct Filter {
     pub flag: Option<ValueFlag>,
     pub updated_since: Option<String>,
     pub include_deleted: bool,
+    /// Only totals (no disaggregation).
+    pub totals_only: bool,
+    /// Only these indicators (with `indicator`, both apply).
+    pub indicators: Vec<String>,
 }
 
 impl IndicatorValueRow {
@@ -214,19 +219,10 @@ impl IndicatorValueRow {
 
     crate::versioned_update!(fn store, iv, id);
 
-    /// How many values match `f`.
+    /// How many values match `f`, counted by the database.
     pub fn count(conn: &mut AnyConnection, f: &Filter) -> QueryResult<usize> {
-        // Counted through the keyset list in pages, to reuse one filter definition.
-        let mut n = 0;
-        let mut after: Option<Key> = None;
-        loop {
-            let page = Self::list(conn, f, after.as_ref(), 5000)?;
-            n += page.len();
-            match page.last() {
-                Some(last) if page.len() == 5000 => after = Some(last.key()),
-                _ => return Ok(n),
-            }
-        }
+        let n: i64 = Self::matching(f).count().get_result(conn)?;
+        Ok(usize::try_from(n).unwrap_or(0))
     }
 
     /// Up to `limit` values matching `f`, in natural-key order, after `after`.
@@ -236,20 +232,34 @@ impl IndicatorValueRow {
         after: Option<&Key>,
         limit: i64,
     ) -> QueryResult<Vec<Self>> {
-        let mut q = iv::table
-            .select(Self::as_select())
-            .order((
-                iv::indicator,
-                iv::member_state,
-                iv::period,
-                iv::disaggregation,
-            ))
-            .into_boxed();
+        let mut q = Self::matching(f).select(Self::as_select()).order((
+            iv::indicator,
+            iv::member_state,
+            iv::period,
+            iv::disaggregation,
+        ));
+        if let Some((i, m, p, d)) = after {
+            q = q.filter(crate::after_key!(
+                iv::indicator => i, iv::member_state => m, iv::period => p, iv::disaggregation => d
+            ));
+        }
+        q.limit(limit).load(conn)
+    }
+
+    /// The values matching `f`, as a query to select from or count.
+    fn matching(f: &Filter) -> iv::BoxedQuery<'static, MultiBackend> {
+        let mut q = iv::table.into_boxed();
         if let Some(v) = &f.indicator {
             q = q.filter(iv::indicator.eq(v.clone()));
         }
         if !f.member_states.is_empty() {
             q = q.filter(iv::member_state.eq_any(f.member_states.clone()));
+        }
+        if !f.indicators.is_empty() {
+            q = q.filter(iv::indicator.eq_any(f.indicators.clone()));
+        }
+        if f.totals_only {
+            q = q.filter(iv::disaggregation.eq(""));
         }
         if let Some(v) = &f.period_from {
             q = q.filter(iv::period.ge(v.clone()));
@@ -258,11 +268,25 @@ impl IndicatorValueRow {
             q = q.filter(iv::period.le(format!("{v}~")));
         }
         for (d, c) in &f.dimensions {
-            // Canonical form: pairs separated by ';', so `;d=c;` is an exact match.
-            q = q.filter(
-                diesel::dsl::sql::<diesel::sql_types::Bool>("(';' || disaggregation || ';') LIKE ")
-                    .bind::<diesel::sql_types::Text, _>(format!("%;{d}={c};%")),
-            );
+            let c = Some(c.clone());
+            q = match d.as_str() {
+                // Each dimension has a generated column and an index in the list's order.
+                "sex" => q.filter(iv::dim_sex.eq(c)),
+                "age_group" => q.filter(iv::dim_age_group.eq(c)),
+                "form_of_exploitation" => q.filter(iv::dim_form_of_exploitation.eq(c)),
+                "citizenship" => q.filter(iv::dim_citizenship.eq(c)),
+                "sector" => q.filter(iv::dim_sector.eq(c)),
+                // A dimension added later without its column: the canonical text, `;d=c;`.
+                _ => q.filter(
+                    diesel::dsl::sql::<diesel::sql_types::Bool>(
+                        "(';' || disaggregation || ';') LIKE ",
+                    )
+                    .bind::<diesel::sql_types::Text, _>(format!(
+                        "%;{d}={};%",
+                        c.unwrap_or_default()
+                    )),
+                ),
+            };
         }
         if let Some(v) = &f.flag {
             q = q.filter(iv::flag.eq(*v));
@@ -273,11 +297,6 @@ impl IndicatorValueRow {
         if !f.include_deleted {
             q = q.filter(iv::deleted_at.is_null());
         }
-        if let Some((i, m, p, d)) = after {
-            q = q.filter(crate::after_key!(
-                iv::indicator => i, iv::member_state => m, iv::period => p, iv::disaggregation => d
-            ));
-        }
-        q.limit(limit).load(conn)
+        q
     }
 }

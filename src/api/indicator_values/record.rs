@@ -81,6 +81,7 @@ pub fn filter(q: ValueListParams, repeated: &Repeated, list: &ListParams) -> Api
         flag,
         updated_since: list.since()?,
         include_deleted: list.include_deleted(),
+        ..Default::default()
     })
 }
 

@@ -103,33 +103,39 @@ fn values_of(cycle: &ReportingCycleRow, indicator: Option<String>) -> ValueFilte
     }
 }
 
-/// Sums of total values of count indicators per indicator and year over the cycle.
+/// Sums of total values of count indicators per indicator and year over the cycle, from the
+/// totals alone (one per state, indicator and period: the cost does not grow with breakdowns).
 fn count_totals(conn: &mut AnyConnection, cycle: &ReportingCycleRow) -> ApiResult<Vec<CountTotal>> {
-    let mut out = Vec::new();
-    for ind in IndicatorRow::all(conn)?
+    let indicators: Vec<String> = IndicatorRow::all(conn)?
         .into_iter()
         .filter(|i| i.value_type == crate::domain::ValueType::Count)
-    {
-        let f = values_of(cycle, Some(ind.code.clone()));
-        let mut sums: BTreeMap<i32, (u64, HashSet<String>)> = BTreeMap::new();
-        for v in IndicatorValueRow::list(conn, &f, None, MANY)?
-            .into_iter()
-            .filter(|v| v.disaggregation.is_empty())
-        {
-            let year = v.period.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0);
-            let n: u64 = v.value.as_deref().and_then(|t| t.parse().ok()).unwrap_or(0);
-            let e = sums.entry(year).or_default();
-            e.0 += n;
-            e.1.insert(v.member_state);
-        }
-        out.extend(sums.into_iter().map(|(year, (total, states))| CountTotal {
-            indicator: ind.code.clone(),
+        .map(|i| i.code)
+        .collect();
+    if indicators.is_empty() {
+        return Ok(Vec::new());
+    }
+    let f = ValueFilter {
+        indicators,
+        totals_only: true,
+        ..values_of(cycle, None)
+    };
+    let mut sums: BTreeMap<(String, i32), (u64, HashSet<String>)> = BTreeMap::new();
+    for v in IndicatorValueRow::list(conn, &f, None, MANY)? {
+        let year = v.period.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0);
+        let n: u64 = v.value.as_deref().and_then(|t| t.parse().ok()).unwrap_or(0);
+        let e = sums.entry((v.indicator, year)).or_default();
+        e.0 += n;
+        e.1.insert(v.member_state);
+    }
+    Ok(sums
+        .into_iter()
+        .map(|((indicator, year), (total, states))| CountTotal {
+            indicator,
             year,
             total,
             states: states.len(),
-        }));
-    }
-    Ok(out)
+        })
+        .collect())
 }
 
 /// The cycle of the biennial report.

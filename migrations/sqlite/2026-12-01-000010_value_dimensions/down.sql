@@ -1,0 +1,11 @@
+DROP INDEX indicator_values_totals;
+DROP INDEX indicator_values_dim_sex;
+DROP INDEX indicator_values_dim_age_group;
+DROP INDEX indicator_values_dim_form_of_exploitation;
+DROP INDEX indicator_values_dim_citizenship;
+DROP INDEX indicator_values_dim_sector;
+ALTER TABLE indicator_values DROP COLUMN dim_sex;
+ALTER TABLE indicator_values DROP COLUMN dim_age_group;
+ALTER TABLE indicator_values DROP COLUMN dim_form_of_exploitation;
+ALTER TABLE indicator_values DROP COLUMN dim_citizenship;
+ALTER TABLE indicator_values DROP COLUMN dim_sector;
