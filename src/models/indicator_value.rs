@@ -268,7 +268,7 @@ impl IndicatorValueRow {
             q = q.filter(iv::period.le(format!("{v}~")));
         }
         for (d, c) in &f.dimensions {
-            let c = Some(c.clone());
+            let c = c.clone();
             q = match d.as_str() {
                 // Each dimension has a generated column and an index in the list's order.
                 "sex" => q.filter(iv::dim_sex.eq(c)),
@@ -281,10 +281,7 @@ impl IndicatorValueRow {
                     diesel::dsl::sql::<diesel::sql_types::Bool>(
                         "(';' || disaggregation || ';') LIKE ",
                     )
-                    .bind::<diesel::sql_types::Text, _>(format!(
-                        "%;{d}={};%",
-                        c.unwrap_or_default()
-                    )),
+                    .bind::<diesel::sql_types::Text, _>(format!("%;{d}={c};%")),
                 ),
             };
         }
