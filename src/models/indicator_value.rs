@@ -78,6 +78,8 @@ pub struct Filter {
     pub totals_only: bool,
     /// Only these indicators (with `indicator`, both apply).
     pub indicators: Vec<String>,
+    /// Only totals, values broken down by one dimension, and these disaggregations (canonical).
+    pub simple_or: Option<Vec<String>>,
 }
 
 impl IndicatorValueRow {
@@ -260,6 +262,14 @@ impl IndicatorValueRow {
         }
         if f.totals_only {
             q = q.filter(iv::disaggregation.eq(""));
+        }
+        if let Some(also) = &f.simple_or {
+            // Canonical text with no ';' is the total or one dimension's part.
+            q = q.filter(
+                iv::disaggregation
+                    .not_like("%;%")
+                    .or(iv::disaggregation.eq_any(also.clone())),
+            );
         }
         if let Some(v) = &f.period_from {
             q = q.filter(iv::period.ge(v.clone()));

@@ -90,14 +90,23 @@ fn compile(rows: Vec<ValidationRuleRow>) -> Vec<Compiled> {
         .collect()
 }
 
-/// Reads the live values of the cycle's years (of `only`, or of every state) page by page.
+/// Reads the live values of the cycle's years (of `only`, or of every state) page by page: the
+/// totals and one-dimension parts the built-in checks compare, and the disaggregations the rules
+/// name, so the cost follows states x indicators x periods, not every full breakdown.
 fn load_values(
     conn: &mut AnyConnection,
     cycle: &ReportingCycleRow,
     only: Option<&str>,
+    rules: &[Compiled],
 ) -> ApiResult<BTreeMap<String, StateValues>> {
     const PAGE: i64 = 10_000;
+    let named: BTreeSet<String> = rules
+        .iter()
+        .flat_map(|r| r.left.refs().into_iter().chain(r.right.refs()))
+        .map(|r| r.canonical_disaggregation())
+        .collect();
     let filter = Filter {
+        simple_or: Some(named.into_iter().collect()),
         member_states: only.map(str::to_string).into_iter().collect(),
         period_from: Some(cycle.period_from.to_string()),
         period_to: Some(cycle.period_to.to_string()),
@@ -218,7 +227,7 @@ pub fn violations_by_state(
     };
     let rules = compile(ValidationRuleRow::live(conn)?);
     let catalog = Catalog::load(conn)?;
-    let values = load_values(conn, cycle, only)?;
+    let values = load_values(conn, cycle, only, &rules)?;
     let years: Vec<String> = (cycle.period_from..=cycle.period_to)
         .map(|y| y.to_string())
         .collect();
