@@ -16,6 +16,7 @@ use utoipa_actix_web::{scope, AppExt};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::api;
+use crate::api::http::client_address::TrustedProxies;
 use crate::api::http::extract::MAX_BODY_LIMIT;
 use crate::api::http::fallback::{self, RouteTable};
 use crate::auth::bootstrap::{self, Outcome};
@@ -112,6 +113,9 @@ impl Application {
             pool,
             tokens: TokenService::new(&secret, settings.token_ttl_seconds),
             throttle: Arc::new(LoginThrottle::default()),
+            proxies: Arc::new(TrustedProxies::parse(
+                settings.trusted_proxies.as_deref().unwrap_or(""),
+            )?),
             metrics: Arc::new(Metrics::default()),
         };
         let spec = openapi_document();

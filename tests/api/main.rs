@@ -20,6 +20,7 @@ mod races;
 mod register;
 mod reporting;
 mod sync;
+mod throttle;
 mod training_events;
 mod users;
 mod work_plans;

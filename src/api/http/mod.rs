@@ -1,6 +1,7 @@
 //! HTTP plumbing shared by every resource: extractors, preconditions, pagination, the list and
 //! versioned-write pipelines, CSV, idempotency keys, query parsing, languages and fallbacks.
 
+pub mod client_address;
 pub mod csv;
 pub mod extract;
 pub mod fallback;
@@ -12,6 +13,7 @@ pub mod pagination;
 pub mod precondition;
 pub mod query;
 pub mod rows;
+pub mod text;
 pub mod write;
 
 use crate::db::{AnyConnection, Pool};
