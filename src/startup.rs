@@ -1,6 +1,7 @@
 //! Builds the application, for `main` and the tests alike: database, migrations, bootstrap admin,
 //! routes with their OpenAPI document, middleware, and the HTTP server on its listener.
 
+use std::future::ready;
 use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Instant;
@@ -9,6 +10,7 @@ use actix_cors::Cors;
 use actix_web::dev::{Server, Service};
 use actix_web::middleware::{Condition, ErrorHandlers, Logger};
 use actix_web::{http, web, App, HttpServer};
+use futures_util::future::Either;
 use rand::RngCore;
 use utoipa::openapi::OpenApi as OpenApiDoc;
 use utoipa::OpenApi;
@@ -19,6 +21,7 @@ use crate::api;
 use crate::api::http::client_address::TrustedProxies;
 use crate::api::http::extract::MAX_BODY_LIMIT;
 use crate::api::http::fallback::{self, RouteTable};
+use crate::api::http::text;
 use crate::auth::bootstrap::{self, Outcome};
 use crate::auth::token::MIN_SECRET_LEN;
 use crate::auth::{LoginThrottle, TokenService};
@@ -130,6 +133,7 @@ impl Application {
         let mut server = HttpServer::new(move || {
             let (app, _) = routes!().split_for_parts();
             let metrics = state.metrics.clone();
+            let routes = table.clone();
             app.app_data(state.clone())
                 .app_data(table.clone())
                 .app_data(web::PayloadConfig::new(MAX_BODY_LIMIT))
@@ -138,6 +142,13 @@ impl Application {
                         .url("/api-docs/openapi.json", spec.clone()),
                 )
                 .default_service(web::to(fallback::unmatched))
+                .wrap_fn(move |req, srv| {
+                    let refused = text::check_target(req.path(), req.query_string(), &routes).err();
+                    match refused {
+                        Some(e) => Either::Left(ready(Ok(req.error_response(e)))),
+                        None => Either::Right(srv.call(req)),
+                    }
+                })
                 .wrap(Condition::new(
                     !cors_origins.trim().is_empty(),
                     cors(&cors_origins),

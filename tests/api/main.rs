@@ -11,6 +11,7 @@ mod errors;
 mod feed_races;
 mod helpers;
 mod indicators;
+mod input;
 mod lock_races;
 mod member_states;
 mod national_authorities;

@@ -95,6 +95,14 @@ pub fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             "The request body is not valid UTF-8.",
         ));
     }
+    // Control characters arrive escaped (`\u0000`); only a document that may hold one is walked.
+    if crate::api::http::text::json_may_hold_control(bytes) {
+        if let Ok(document) = serde_json::from_slice::<serde_json::Value>(bytes) {
+            if let Some(pointer) = crate::api::http::text::control_in_json(&document) {
+                return Err(crate::api::http::text::refusal(&pointer));
+            }
+        }
+    }
     // The common case pays no path tracking; a failure is decoded again to name where it failed.
     if let Ok(value) = serde_json::from_slice::<T>(bytes) {
         return Ok(value);

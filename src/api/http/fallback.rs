@@ -20,7 +20,7 @@ pub struct RouteTable {
 #[derive(Debug, Clone)]
 enum Segment {
     Literal(String),
-    Param,
+    Param(String),
 }
 
 impl RouteTable {
@@ -30,7 +30,7 @@ impl RouteTable {
             let segments = split(path)
                 .map(|s| {
                     if s.starts_with('{') && s.ends_with('}') {
-                        Segment::Param
+                        Segment::Param(s[1..s.len() - 1].to_string())
                     } else {
                         Segment::Literal(s.to_string())
                     }
@@ -58,34 +58,55 @@ impl RouteTable {
     /// (`/indicator-values/batch` and `/indicator-values/{id}`), the most literal ones win, as in
     /// the router.
     pub fn allowed(&self, path: &str) -> Option<Vec<String>> {
+        let mut list: Vec<String> = Vec::new();
+        for (_, methods) in self.matching(path) {
+            for m in methods {
+                if !list.contains(m) {
+                    list.push(m.clone());
+                }
+            }
+        }
+        (!list.is_empty()).then_some(list)
+    }
+
+    /// The name of the path parameter at segment `index` of `path` (`id` in `/users/{id}`).
+    pub fn parameter_at(&self, path: &str, index: usize) -> Option<String> {
+        self.matching(path)
+            .first()
+            .and_then(|(segments, _)| match segments.get(index) {
+                Some(Segment::Param(name)) => Some(name.clone()),
+                _ => None,
+            })
+    }
+
+    /// The templates matching `path` with the fewest parameters.
+    fn matching(&self, path: &str) -> Vec<&(Vec<Segment>, Vec<String>)> {
         let parts: Vec<&str> = split(path).collect();
-        let mut best: Option<(usize, Vec<String>)> = None;
-        for (segments, methods) in &self.routes {
+        let mut best: Vec<&(Vec<Segment>, Vec<String>)> = Vec::new();
+        let mut fewest = usize::MAX;
+        for route in &self.routes {
+            let segments = &route.0;
             let matches = segments.len() == parts.len()
                 && segments.iter().zip(&parts).all(|(s, p)| match s {
                     Segment::Literal(l) => l == p,
-                    Segment::Param => !p.is_empty(),
+                    Segment::Param(_) => !p.is_empty(),
                 });
             if !matches {
                 continue;
             }
             let params = segments
                 .iter()
-                .filter(|s| matches!(s, Segment::Param))
+                .filter(|s| matches!(s, Segment::Param(_)))
                 .count();
-            match &mut best {
-                Some((n, list)) if *n == params => {
-                    for m in methods {
-                        if !list.contains(m) {
-                            list.push(m.clone());
-                        }
-                    }
-                }
-                Some((n, _)) if *n < params => {}
-                _ => best = Some((params, methods.clone())),
+            if params < fewest {
+                fewest = params;
+                best.clear();
+            }
+            if params == fewest {
+                best.push(route);
             }
         }
-        best.map(|(_, list)| list)
+        best
     }
 }
 
@@ -185,5 +206,10 @@ mod tests {
             Some(vec!["GET".to_string()])
         );
         assert_eq!(table.allowed("/api/v1/nothing"), None);
+        assert_eq!(
+            table.parameter_at("/api/v1/users/abc", 3).as_deref(),
+            Some("id")
+        );
+        assert_eq!(table.parameter_at("/api/v1/users/abc", 2), None);
     }
 }

@@ -2,6 +2,7 @@
 //! carriage return aside) have no place in any field palermo stores or searches, and PostgreSQL
 //! refuses NUL in text outright: they are a 422 naming the field, wherever they come from.
 
+use crate::api::http::fallback::RouteTable;
 use crate::error::ApiError;
 
 /// True for a character no string input may hold.
@@ -19,6 +20,27 @@ pub fn refuse_control(field: &str, value: &str) -> Result<(), ApiError> {
 
 pub fn refusal(field: &str) -> ApiError {
     ApiError::invalid(field, "must not contain control characters (such as NUL)")
+}
+
+/// 422 when a path segment or a query parameter holds a control character once decoded, naming
+/// the path parameter (from the route table) or the query parameter.
+pub fn check_target(path: &str, query: &str, routes: &RouteTable) -> Result<(), ApiError> {
+    for (index, segment) in path.split('/').filter(|s| !s.is_empty()).enumerate() {
+        let decoded = percent_encoding::percent_decode_str(segment).decode_utf8_lossy();
+        if decoded.chars().any(is_forbidden) {
+            let name = routes
+                .parameter_at(path, index)
+                .unwrap_or_else(|| "path".to_string());
+            return Err(refusal(&name));
+        }
+    }
+    for (name, value) in form_urlencoded::parse(query.as_bytes()) {
+        if name.chars().any(is_forbidden) {
+            return Err(refusal("query"));
+        }
+        refuse_control(&name, &value)?;
+    }
+    Ok(())
 }
 
 /// True when a JSON document may hold an escaped control character (`\u0000`..`\u001f` but
