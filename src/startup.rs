@@ -1,6 +1,7 @@
 //! Builds the application, for `main` and the tests alike: database, migrations, bootstrap admin,
 //! routes with their OpenAPI document, middleware, and the HTTP server on its listener.
 
+use std::collections::HashSet;
 use std::future::ready;
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -30,6 +31,9 @@ use crate::db::{self, DatabaseUrl, Pool};
 use crate::metrics::Metrics;
 use crate::openapi::{self, BaseDoc};
 use crate::state::AppState;
+
+/// Swagger UI's route.
+const SWAGGER_UI: &str = "/swagger-ui/{_:.*}";
 
 /// Every documented route, registered once: the server and the spec both come from here.
 /// (A macro because the un-wrapped `App` type is not nameable.)
@@ -123,6 +127,15 @@ impl Application {
         };
         let spec = openapi_document();
         let table = RouteTable::from_openapi(&spec);
+        // The only route labels of the metrics: documented templates and Swagger UI's.
+        let templates: Arc<HashSet<String>> = Arc::new(
+            spec.paths
+                .paths
+                .keys()
+                .cloned()
+                .chain([SWAGGER_UI.to_string()])
+                .collect(),
+        );
         let cors_origins = settings.cors_origins.clone().unwrap_or_default();
 
         let listener = TcpListener::bind(&settings.bind)
@@ -133,14 +146,12 @@ impl Application {
         let mut server = HttpServer::new(move || {
             let (app, _) = routes!().split_for_parts();
             let metrics = state.metrics.clone();
+            let templates = templates.clone();
             let routes = table.clone();
             app.app_data(state.clone())
                 .app_data(table.clone())
                 .app_data(web::PayloadConfig::new(MAX_BODY_LIMIT))
-                .service(
-                    SwaggerUi::new("/swagger-ui/{_:.*}")
-                        .url("/api-docs/openapi.json", spec.clone()),
-                )
+                .service(SwaggerUi::new(SWAGGER_UI).url("/api-docs/openapi.json", spec.clone()))
                 .default_service(web::to(fallback::unmatched))
                 .wrap_fn(move |req, srv| {
                     let refused = text::check_target(req.path(), req.query_string(), &routes).err();
@@ -158,12 +169,14 @@ impl Application {
                     let start = Instant::now();
                     let method = req.method().to_string();
                     let metrics = metrics.clone();
+                    let templates = templates.clone();
                     let fut = srv.call(req);
                     async move {
                         let res = fut.await?;
                         let route = res
                             .request()
                             .match_pattern()
+                            .filter(|p| templates.contains(p))
                             .unwrap_or_else(|| "unmatched".into());
                         metrics.observe(&method, &route, res.status().as_u16(), start.elapsed());
                         Ok(res)
