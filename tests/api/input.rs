@@ -277,3 +277,31 @@ async fn a_dimension_filter_is_given_once() {
         .await;
     assert_eq!(ok.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn csv_cells_with_either_separator_are_quoted_and_formulas_guarded() {
+    let app = spawn_app().await;
+    let token = Some(app.admin_token.as_str());
+    for (institution, unit) in [("x;=2+5;y", "=2+5;y"), ("a,b", "plain")] {
+        let res = app
+            .send_json(Method::POST, "/api/v1/national-authorities", token, &json!({
+                "member_state": "ARG", "role": "focal_point", "institution": institution, "unit": unit}))
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+    }
+    let csv = app
+        .get("/api/v1/national-authorities?format=csv", &app.admin_token)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.contains(r#","x;=2+5;y","'=2+5;y","#), "{csv}");
+    assert!(csv.contains(r#","a,b",plain,"#), "{csv}");
+    for line in csv.lines().skip(1) {
+        let unquoted_semicolon = line
+            .split('"')
+            .enumerate()
+            .any(|(i, part)| i % 2 == 0 && part.contains(';'));
+        assert!(!unquoted_semicolon, "a ';' outside quotes: {line}");
+    }
+}
