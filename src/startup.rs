@@ -22,7 +22,7 @@ use crate::api;
 use crate::api::http::client_address::TrustedProxies;
 use crate::api::http::extract::MAX_BODY_LIMIT;
 use crate::api::http::fallback::{self, RouteTable};
-use crate::api::http::text;
+use crate::api::http::headers::Exposure;
 use crate::auth::bootstrap::{self, Outcome};
 use crate::auth::token::MIN_SECRET_LEN;
 use crate::auth::{LoginThrottle, TokenService};
@@ -153,13 +153,12 @@ impl Application {
                 .app_data(web::PayloadConfig::new(MAX_BODY_LIMIT))
                 .service(SwaggerUi::new(SWAGGER_UI).url("/api-docs/openapi.json", spec.clone()))
                 .default_service(web::to(fallback::unmatched))
-                .wrap_fn(move |req, srv| {
-                    let refused = text::check_target(req.path(), req.query_string(), &routes).err();
-                    match refused {
-                        Some(e) => Either::Left(ready(Ok(req.error_response(e)))),
-                        None => Either::Right(srv.call(req)),
-                    }
-                })
+                .wrap_fn(
+                    move |mut req, srv| match fallback::before_routing(&mut req, &routes) {
+                        Err(e) => Either::Left(ready(Ok(req.error_response(e)))),
+                        Ok(()) => Either::Right(srv.call(req)),
+                    },
+                )
                 .wrap(Condition::new(
                     !cors_origins.trim().is_empty(),
                     cors(&cors_origins),
@@ -183,6 +182,15 @@ impl Application {
                     }
                 })
                 .wrap(ErrorHandlers::new().default_handler(fallback::ensure_problem))
+                .wrap_fn(|req, srv| {
+                    let exposure = Exposure::of(&req);
+                    let fut = srv.call(req);
+                    async move {
+                        let mut res = fut.await?;
+                        exposure.apply(&mut res);
+                        Ok(res)
+                    }
+                })
         })
         .shutdown_timeout(10)
         .listen(listener)

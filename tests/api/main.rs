@@ -9,6 +9,7 @@ mod crash;
 mod cycle_story;
 mod errors;
 mod feed_races;
+mod headers;
 mod helpers;
 mod indicators;
 mod input;

@@ -3,8 +3,9 @@
 //! drift from the handlers), and a safety net turning any non-problem error body into one.
 
 use actix_web::body::{BoxBody, EitherBody, MessageBody};
-use actix_web::dev::ServiceResponse;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::Method;
 use actix_web::middleware::ErrorHandlerResponse;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use utoipa::openapi::OpenApi;
@@ -48,6 +49,10 @@ impl RouteTable {
                 if present {
                     methods.push(m.to_string());
                 }
+            }
+            // Every GET route answers HEAD too (see `before_routing`).
+            if item.get.is_some() {
+                methods.insert(1, "HEAD".to_string());
             }
             routes.push((segments, methods));
         }
@@ -114,6 +119,24 @@ fn split(path: &str) -> impl Iterator<Item = &str> {
     path.trim_end_matches('/')
         .split('/')
         .filter(|s| !s.is_empty())
+}
+
+/// What every request goes through before the router: control characters in its path or query
+/// are a 422; a documented path called with a method it does not allow is a 405 with `Allow`
+/// (even where another template would take the path as a parameter: `GET
+/// /indicator-values/batch` is not a value named "batch"); HEAD is served by the GET route
+/// (actix-http sends its headers without the body).
+pub fn before_routing(req: &mut ServiceRequest, table: &RouteTable) -> Result<(), ApiError> {
+    crate::api::http::text::check_target(req.path(), req.query_string(), table)?;
+    if let Some(methods) = table.allowed(req.path()) {
+        if !methods.iter().any(|m| m == req.method().as_str()) {
+            return Err(ApiError::method_not_allowed(&methods.join(", ")));
+        }
+    }
+    if req.method() == Method::HEAD {
+        req.head_mut().method = Method::GET;
+    }
+    Ok(())
 }
 
 /// The default service: 405 when the path exists with other methods, 404 otherwise.
@@ -203,7 +226,7 @@ mod tests {
         );
         assert_eq!(
             table.allowed("/api/v1/users"),
-            Some(vec!["GET".to_string()])
+            Some(vec!["GET".to_string(), "HEAD".to_string()])
         );
         assert_eq!(table.allowed("/api/v1/nothing"), None);
         assert_eq!(

@@ -5,6 +5,7 @@ pub mod client_address;
 pub mod csv;
 pub mod extract;
 pub mod fallback;
+pub mod headers;
 pub mod history;
 pub mod idempotency;
 pub mod language;
