@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use std::future::ready;
 use std::net::TcpListener;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use actix_cors::Cors;
 use actix_web::dev::{Server, Service};
@@ -20,7 +20,6 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::api;
 use crate::api::http::client_address::TrustedProxies;
-use crate::api::http::extract::MAX_BODY_LIMIT;
 use crate::api::http::fallback::{self, RouteTable};
 use crate::api::http::headers::Exposure;
 use crate::auth::bootstrap::{self, Outcome};
@@ -31,6 +30,9 @@ use crate::db::{self, DatabaseUrl, Pool};
 use crate::metrics::Metrics;
 use crate::openapi::{self, BaseDoc};
 use crate::state::AppState;
+
+/// Longest time to send a request's head.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Swagger UI's route.
 const SWAGGER_UI: &str = "/swagger-ui/{_:.*}";
@@ -150,7 +152,6 @@ impl Application {
             let routes = table.clone();
             app.app_data(state.clone())
                 .app_data(table.clone())
-                .app_data(web::PayloadConfig::new(MAX_BODY_LIMIT))
                 .service(SwaggerUi::new(SWAGGER_UI).url("/api-docs/openapi.json", spec.clone()))
                 .default_service(web::to(fallback::unmatched))
                 .wrap_fn(
@@ -193,6 +194,10 @@ impl Application {
                 })
         })
         .shutdown_timeout(10)
+        // A request's head must arrive within this time (408), and an idle connection closes.
+        .client_request_timeout(HEADER_TIMEOUT)
+        .client_disconnect_timeout(Duration::from_secs(2))
+        .keep_alive(Duration::from_secs(15))
         .listen(listener)
         .map_err(|e| format!("cannot serve on {}: {e}", settings.bind))?;
         if let Some(n) = settings.workers {

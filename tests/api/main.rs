@@ -4,6 +4,7 @@
 
 mod auth;
 mod batch_races;
+mod bodies;
 mod commitments;
 mod crash;
 mod cycle_story;
