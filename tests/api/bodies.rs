@@ -11,7 +11,7 @@ use crate::helpers::*;
 use crate::throttle::rss_mib;
 
 /// A connection that has sent the head of a chunked POST to `path`.
-fn start_chunked(address: &str, path: &str, token: Option<&str>) -> TcpStream {
+pub fn start_chunked(address: &str, path: &str, token: Option<&str>) -> TcpStream {
     let host = address.trim_start_matches("http://").to_string();
     let mut stream = TcpStream::connect(&host).expect("connect");
     stream
@@ -28,7 +28,7 @@ fn start_chunked(address: &str, path: &str, token: Option<&str>) -> TcpStream {
 }
 
 /// Sends `data` as chunks of at most 16 KiB; false once the server stopped listening.
-fn send_chunks(stream: &mut TcpStream, data: &[u8]) -> bool {
+pub fn send_chunks(stream: &mut TcpStream, data: &[u8]) -> bool {
     for piece in data.chunks(16 * 1024) {
         let chunk = [format!("{:x}\r\n", piece.len()).as_bytes(), piece, b"\r\n"].concat();
         if stream.write_all(&chunk).is_err() {
@@ -39,7 +39,7 @@ fn send_chunks(stream: &mut TcpStream, data: &[u8]) -> bool {
 }
 
 /// The status code of the response on `stream`.
-fn status_of(stream: &mut TcpStream) -> u16 {
+pub fn status_of(stream: &mut TcpStream) -> u16 {
     let mut buf = [0u8; 12];
     let mut got = 0;
     while got < buf.len() {

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod auth;
+mod batch_limits;
 mod batch_races;
 mod bodies;
 mod commitments;

@@ -102,7 +102,7 @@ pub struct ImportParams {
 /// The import summary. `received = created + updated + unchanged + rejected`.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"received": 3, "created": 1, "updated": 1, "unchanged": 0, "rejected": 1, "written": true, "dry_run": false, "mode": "partial",
-    "errors": [{"index": 2, "field": "disaggregation/sex", "code": "unknown_code", "message": "\"girl\" is not a code of dimension sex (female, male, other, unknown)"}]}))]
+    "errors": [{"index": 2, "field": "disaggregation/sex", "code": "unknown_code", "message": "\"girl\" is not a code of dimension sex (female, male, other, unknown)"}], "errors_total": 1}))]
 pub struct ImportSummary {
     pub received: usize,
     /// New values (including values deleted before and sent again).
@@ -117,7 +117,10 @@ pub struct ImportSummary {
     pub written: bool,
     pub dry_run: bool,
     pub mode: Mode,
+    /// The first 1,000 errors, by row.
     pub errors: Vec<RowError>,
+    /// How many errors there are in all (more than `errors` lists when past 1,000).
+    pub errors_total: usize,
 }
 
 /// A refused atomic batch: a problem document (RFC 9457) extended with the import summary; its
