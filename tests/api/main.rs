@@ -20,6 +20,7 @@ mod member_states;
 mod national_authorities;
 mod openapi;
 mod operations;
+mod owasp;
 mod races;
 mod register;
 mod reporting;
