@@ -124,3 +124,36 @@ async fn a_control_character_in_the_username_is_a_422_naming_it() {
     let body = assert_problem(app.try_sign_in("a\u{0}b", "whatever passphrase").await, 422).await;
     assert_eq!(fields(&body), vec!["/username"]);
 }
+
+#[tokio::test]
+async fn a_spray_split_over_two_instances_checks_at_most_five() {
+    let app = spawn_app().await;
+    app.create_user("split", "viewer", None).await;
+    let twin = app.twin();
+    let bases = [app.address.clone(), twin];
+    let client = &app.client;
+    let statuses = join_all((0..60).map(|i| {
+        let url = format!("{}/api/v1/auth/token", bases[i % 2]);
+        async move {
+            client
+                .post(url)
+                .json(&json!({"username": "split", "password": format!("guess {i}")}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    }))
+    .await;
+    let checked = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
+    assert!(checked <= 5, "{checked} checked: {statuses:?}");
+    assert!(
+        statuses
+            .iter()
+            .all(|s| matches!(s.as_u16(), 401 | 429 | 503)),
+        "{statuses:?}"
+    );
+}
