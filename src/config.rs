@@ -45,6 +45,12 @@ pub struct Settings {
     #[arg(long, env = "PALERMO_DB_POOL_SIZE", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=256))]
     pub db_pool_size: u32,
 
+    /// Comma-separated addresses or networks (`10.0.0.0/8`) of reverse proxies whose
+    /// `X-Forwarded-For` / `Forwarded` headers name the client, for sign-in throttling.
+    /// Unset: the socket's peer is the client.
+    #[arg(long, env = "PALERMO_TRUSTED_PROXIES")]
+    pub trusted_proxies: Option<String>,
+
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "PALERMO_WORKERS")]
     pub workers: Option<usize>,
@@ -62,6 +68,7 @@ impl Settings {
             admin_password: None,
             cors_origins: None,
             db_pool_size: 8,
+            trusted_proxies: None,
             workers: Some(2),
         }
     }

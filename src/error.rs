@@ -244,6 +244,16 @@ impl ApiError {
         )
     }
 
+    pub fn request_timeout() -> Self {
+        Self::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "request-timeout",
+            "Request timeout",
+            "The request body did not arrive in time.",
+        )
+        .with_header(header::CONNECTION, "close")
+    }
+
     pub fn unsupported_media_type(detail: impl Into<String>) -> Self {
         Self::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,

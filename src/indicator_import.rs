@@ -23,6 +23,9 @@ pub use raw_row::{RawDisaggregation, RawRow, FIELDS};
 /// Most values accepted in one batch.
 pub const MAX_VALUES: usize = 10_000;
 
+/// Errors listed in an import summary; past them, errors are only counted (`errors_total`).
+pub const MAX_ERRORS_LISTED: usize = 1_000;
+
 /// An indicator as the importer needs it.
 #[derive(Debug, Clone)]
 pub struct Spec {
@@ -154,15 +157,30 @@ pub fn validate(
         err("", "invalid_row", "must be an object".into());
         return Err(errors);
     }
-    for key in &raw.unknown {
-        err(
-            key,
-            "unknown_field",
-            format!(
-                "is not a field of an indicator value ({})",
-                FIELDS.join(", ")
-            ),
+    // One error for all of a row's unknown fields, however many.
+    if let Some((first, others)) = raw.unknown.split_first() {
+        let mut message = format!(
+            "is not a field of an indicator value ({})",
+            FIELDS.join(", ")
         );
+        if raw.unknown_total > 1 {
+            let named = if others.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", others.join(", "))
+            };
+            let more = raw.unknown_total.saturating_sub(raw.unknown.len());
+            let more = if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            };
+            message.push_str(&format!(
+                "; the row has {} unknown fields in all{named}{more}",
+                raw.unknown_total
+            ));
+        }
+        err(first, "unknown_field", message);
     }
     let member_state = match (raw.member_state.as_ref(), own_state) {
         (Some(Value::String(s)), _) => Some(s.clone()),

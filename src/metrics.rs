@@ -25,12 +25,13 @@ pub struct Metrics {
 
 impl Metrics {
     /// Records one finished request. `route` is the matched pattern (`/api/v1/users/{id}`), never
-    /// the raw path, so label cardinality stays bounded.
+    /// the raw path, and a method outside the standard set is counted as `OTHER`, so label
+    /// cardinality stays bounded whatever clients send.
     pub fn observe(&self, method: &str, route: &str, status: u16, elapsed: Duration) {
         let secs = elapsed.as_secs_f64();
         let mut map = self.series.lock().unwrap_or_else(|p| p.into_inner());
         let s = map
-            .entry((method.to_string(), route.to_string(), status))
+            .entry((method_label(method).to_string(), route.to_string(), status))
             .or_default();
         s.count += 1;
         s.sum_seconds += secs;
@@ -95,6 +96,17 @@ impl Metrics {
     }
 }
 
+/// The method's label: one of the methods of RFC 9110 and PATCH, or `OTHER`.
+pub fn method_label(method: &str) -> &'static str {
+    const STANDARD: [&str; 9] = [
+        "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT",
+    ];
+    STANDARD
+        .into_iter()
+        .find(|m| *m == method)
+        .unwrap_or("OTHER")
+}
+
 fn esc(v: &str) -> String {
     v.replace('\\', "\\\\")
         .replace('"', "\\\"")
@@ -114,5 +126,12 @@ mod tests {
         assert!(text.contains("palermo_http_requests_total{method=\"GET\",route=\"/api/v1/users/{id}\",status=\"200\"} 2"), "{text}");
         assert!(text.contains("le=\"0.005\"} 1"), "{text}");
         assert!(text.contains("le=\"0.05\"} 2"), "{text}");
+        m.observe("BREW", "unmatched", 405, Duration::from_millis(1));
+        m.observe("get", "unmatched", 405, Duration::from_millis(1));
+        let text = m.render();
+        assert!(
+            text.contains("method=\"OTHER\",route=\"unmatched\",status=\"405\"} 2"),
+            "{text}"
+        );
     }
 }

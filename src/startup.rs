@@ -1,14 +1,17 @@
 //! Builds the application, for `main` and the tests alike: database, migrations, bootstrap admin,
 //! routes with their OpenAPI document, middleware, and the HTTP server on its listener.
 
+use std::collections::HashSet;
+use std::future::ready;
 use std::net::TcpListener;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use actix_cors::Cors;
 use actix_web::dev::{Server, Service};
 use actix_web::middleware::{Condition, ErrorHandlers, Logger};
 use actix_web::{http, web, App, HttpServer};
+use futures_util::future::Either;
 use rand::RngCore;
 use utoipa::openapi::OpenApi as OpenApiDoc;
 use utoipa::OpenApi;
@@ -16,8 +19,9 @@ use utoipa_actix_web::{scope, AppExt};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::api;
-use crate::api::http::extract::MAX_BODY_LIMIT;
+use crate::api::http::client_address::TrustedProxies;
 use crate::api::http::fallback::{self, RouteTable};
+use crate::api::http::headers::Exposure;
 use crate::auth::bootstrap::{self, Outcome};
 use crate::auth::token::MIN_SECRET_LEN;
 use crate::auth::{LoginThrottle, TokenService};
@@ -26,6 +30,12 @@ use crate::db::{self, DatabaseUrl, Pool};
 use crate::metrics::Metrics;
 use crate::openapi::{self, BaseDoc};
 use crate::state::AppState;
+
+/// Longest time to send a request's head.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Swagger UI's route.
+const SWAGGER_UI: &str = "/swagger-ui/{_:.*}";
 
 /// Every documented route, registered once: the server and the spec both come from here.
 /// (A macro because the un-wrapped `App` type is not nameable.)
@@ -112,10 +122,22 @@ impl Application {
             pool,
             tokens: TokenService::new(&secret, settings.token_ttl_seconds),
             throttle: Arc::new(LoginThrottle::default()),
+            proxies: Arc::new(TrustedProxies::parse(
+                settings.trusted_proxies.as_deref().unwrap_or(""),
+            )?),
             metrics: Arc::new(Metrics::default()),
         };
         let spec = openapi_document();
         let table = RouteTable::from_openapi(&spec);
+        // The only route labels of the metrics: documented templates and Swagger UI's.
+        let templates: Arc<HashSet<String>> = Arc::new(
+            spec.paths
+                .paths
+                .keys()
+                .cloned()
+                .chain([SWAGGER_UI.to_string()])
+                .collect(),
+        );
         let cors_origins = settings.cors_origins.clone().unwrap_or_default();
 
         let listener = TcpListener::bind(&settings.bind)
@@ -126,14 +148,18 @@ impl Application {
         let mut server = HttpServer::new(move || {
             let (app, _) = routes!().split_for_parts();
             let metrics = state.metrics.clone();
+            let templates = templates.clone();
+            let routes = table.clone();
             app.app_data(state.clone())
                 .app_data(table.clone())
-                .app_data(web::PayloadConfig::new(MAX_BODY_LIMIT))
-                .service(
-                    SwaggerUi::new("/swagger-ui/{_:.*}")
-                        .url("/api-docs/openapi.json", spec.clone()),
-                )
+                .service(SwaggerUi::new(SWAGGER_UI).url("/api-docs/openapi.json", spec.clone()))
                 .default_service(web::to(fallback::unmatched))
+                .wrap_fn(
+                    move |mut req, srv| match fallback::before_routing(&mut req, &routes) {
+                        Err(e) => Either::Left(ready(Ok(req.error_response(e)))),
+                        Ok(()) => Either::Right(srv.call(req)),
+                    },
+                )
                 .wrap(Condition::new(
                     !cors_origins.trim().is_empty(),
                     cors(&cors_origins),
@@ -143,20 +169,35 @@ impl Application {
                     let start = Instant::now();
                     let method = req.method().to_string();
                     let metrics = metrics.clone();
+                    let templates = templates.clone();
                     let fut = srv.call(req);
                     async move {
                         let res = fut.await?;
                         let route = res
                             .request()
                             .match_pattern()
+                            .filter(|p| templates.contains(p))
                             .unwrap_or_else(|| "unmatched".into());
                         metrics.observe(&method, &route, res.status().as_u16(), start.elapsed());
                         Ok(res)
                     }
                 })
                 .wrap(ErrorHandlers::new().default_handler(fallback::ensure_problem))
+                .wrap_fn(|req, srv| {
+                    let exposure = Exposure::of(&req);
+                    let fut = srv.call(req);
+                    async move {
+                        let mut res = fut.await?;
+                        exposure.apply(&mut res);
+                        Ok(res)
+                    }
+                })
         })
         .shutdown_timeout(10)
+        // A request's head must arrive within this time (408), and an idle connection closes.
+        .client_request_timeout(HEADER_TIMEOUT)
+        .client_disconnect_timeout(Duration::from_secs(2))
+        .keep_alive(Duration::from_secs(15))
         .listen(listener)
         .map_err(|e| format!("cannot serve on {}: {e}", settings.bind))?;
         if let Some(n) = settings.workers {

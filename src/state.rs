@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::api::http::client_address::TrustedProxies;
 use crate::auth::{LoginThrottle, TokenService};
 use crate::db::Pool;
 use crate::metrics::Metrics;
@@ -11,5 +12,7 @@ pub struct AppState {
     pub pool: Pool,
     pub tokens: TokenService,
     pub throttle: Arc<LoginThrottle>,
+    /// Reverse proxies whose forwarding headers name the client.
+    pub proxies: Arc<TrustedProxies>,
     pub metrics: Arc<Metrics>,
 }

@@ -7,7 +7,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::api::http::extract::JsonBody;
 use crate::api::http::run_db;
-use crate::auth::password;
+use crate::auth::{password, LoginThrottle};
 use crate::error::{ApiError, ApiResult};
 use crate::models::user::UserRow;
 use crate::state::AppState;
@@ -66,7 +66,9 @@ impl TokenResponse {
     responses(
         (status = 200, description = "Signed in", body = TokenResponse),
         (status = 401, description = "Wrong username or password, or the account is deactivated", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A control character in the username", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 429, response = crate::api::problems::TooManyRequests),
+        (status = 503, description = "Too many sign-ins are being checked at once (`Retry-After`)", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/token")]
@@ -82,40 +84,52 @@ pub async fn create_token(
     if username.len() > 256 || given.len() > 1024 {
         return Err(ApiError::unauthorized_login());
     }
-    let address = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".into());
-    if let Some(wait) = state.throttle.check(&username, &address) {
-        return Err(ApiError::too_many_requests(
-            wait,
-            format!("Too many failed sign-ins; retry in {wait} seconds."),
-        ));
-    }
-    let lookup = username.clone();
-    let user = run_db(&state.pool, move |conn| {
-        Ok(UserRow::find_by_username(conn, &lookup)?)
-    })
-    .await?;
-    let verified = web::block(move || match user {
-        Some(user) => {
-            let ok = password::verify(&user.password_hash, &given) && user.active;
-            ok.then_some(user)
+    crate::api::http::text::refuse_control("/username", &username)?;
+    let address = state.proxies.client_address(&req);
+    let throttle = state.throttle.clone();
+    let (user, attempt) = {
+        let (lookup, address) = (username.clone(), address.clone());
+        run_db(&state.pool, move |conn| {
+            let attempt = throttle.reserve(conn, &lookup, &address)?;
+            Ok((UserRow::find_by_username(conn, &lookup)?, attempt))
+        })
+        .await?
+    };
+    let slot = match state.throttle.verification_slot().await {
+        Ok(slot) => slot,
+        Err(busy) => {
+            let attempt = attempt.clone();
+            run_db(&state.pool, move |conn| {
+                LoginThrottle::unchecked(conn, &attempt)
+            })
+            .await?;
+            return Err(busy);
         }
-        None => {
-            password::verify_dummy(&given);
-            None
+    };
+    let verified = web::block(move || {
+        let _slot = slot;
+        match user {
+            Some(user) => {
+                let ok = password::verify(&user.password_hash, &given) && user.active;
+                ok.then_some(user)
+            }
+            None => {
+                password::verify_dummy(&given);
+                None
+            }
         }
     })
     .await?;
     match verified {
         Some(user) => {
-            state.throttle.record_success(&username);
+            run_db(&state.pool, move |conn| {
+                LoginThrottle::succeeded(conn, &attempt)
+            })
+            .await?;
             log::info!("sign-in: user {} ({})", user.username, user.role);
             Ok(HttpResponse::Ok().json(TokenResponse::issue(&state, &user)?))
         }
         None => {
-            state.throttle.record_failure(&username, &address);
             log::info!("failed sign-in from {address}");
             Err(ApiError::unauthorized_login())
         }

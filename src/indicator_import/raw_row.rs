@@ -35,9 +35,15 @@ pub struct RawRow {
     pub flag: Option<Value>,
     pub comment: Option<Value>,
     pub source: Option<Value>,
-    /// Names of fields that are not in [`FIELDS`], in the order sent.
+    /// Names of the first [`UNKNOWN_NAMED`] fields that are not in [`FIELDS`], in the order sent.
     pub unknown: Vec<String>,
+    /// How many keys of the row are not in [`FIELDS`] (repeats included).
+    pub unknown_total: usize,
 }
+
+/// Unknown field names kept per row; past them, unknown fields are only counted (a hostile row
+/// with a million of them costs no memory and gets one error).
+pub const UNKNOWN_NAMED: usize = 10;
 
 /// The `disaggregation` of a row as sent.
 #[derive(Debug, Clone, PartialEq)]
@@ -163,7 +169,10 @@ impl<'de> Deserialize<'de> for RawRow {
                         Field::Source => row.source = Some(map.next_value()?),
                         Field::Unknown(name) => {
                             map.next_value::<IgnoredAny>()?;
-                            unknown.insert(name, ());
+                            row.unknown_total += 1;
+                            if unknown.pairs.len() < UNKNOWN_NAMED {
+                                unknown.insert(name, ());
+                            }
                         }
                     }
                 }
@@ -260,8 +269,9 @@ mod tests {
         assert_eq!(keys.pairs, want);
         let names: Vec<String> = (0..40).map(|k| format!("\"u{k}\": {k}")).collect();
         let body = format!("[{{{0}, {0}}}]", names.join(", "));
-        let unknown: Vec<String> = (0..40).map(|k| format!("u{k}")).collect();
+        let unknown: Vec<String> = (0..UNKNOWN_NAMED).map(|k| format!("u{k}")).collect();
         assert_eq!(rows(&body)[0].unknown, unknown);
+        assert_eq!(rows(&body)[0].unknown_total, 80);
     }
 
     #[test]

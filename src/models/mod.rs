@@ -5,6 +5,7 @@ pub mod commitment;
 pub mod idempotency_key;
 pub mod indicator;
 pub mod indicator_value;
+pub mod login_attempt;
 pub mod member_state;
 pub mod national_authority;
 pub mod reporting_cycle;

@@ -450,3 +450,36 @@ async fn the_changes_feed_lists_every_write_in_order_and_resumes_after_a_cursor(
     crate::helpers::assert_problem(app.get("/api/v1/changes?after=garbage", &viewer).await, 422)
         .await;
 }
+
+#[tokio::test]
+async fn invented_methods_and_paths_add_no_metric_series() {
+    let app = spawn_app().await;
+    let series = |text: &str| {
+        text.lines()
+            .filter(|l| l.starts_with("palermo_http_requests_total{"))
+            .count()
+    };
+    let before = anonymous_get(&app, "/metrics").await.text().await.unwrap();
+    for i in 0..200 {
+        let method = reqwest::Method::from_bytes(format!("X{i}METHOD").as_bytes()).unwrap();
+        let path = if i % 2 == 0 {
+            format!("/api/v1/random-{i}")
+        } else {
+            "/api/v1/member-states".into()
+        };
+        let res = app.request(method, &path, None).send().await.unwrap();
+        assert!(res.status().is_client_error(), "{}", res.status());
+    }
+    let text = anonymous_get(&app, "/metrics").await.text().await.unwrap();
+    assert!(
+        !text.contains("METHOD") && !text.contains("random-"),
+        "{text}"
+    );
+    assert!(
+        series(&text) <= series(&before) + 4,
+        "{} series before, {} after:\n{text}",
+        series(&before),
+        series(&text)
+    );
+    assert!(text.contains(r#"method="OTHER""#), "{text}");
+}

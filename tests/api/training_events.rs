@@ -862,7 +862,7 @@ async fn the_csv_export_has_a_header_row_and_joins_audiences_and_guidelines_with
             lines[1]
         );
         assert!(
-            lines[1].contains(",police;judges,WP2:12;WP2:45,"),
+            lines[1].contains(",\"police;judges\",\"WP2:12;WP2:45\","),
             "{how}: ;-joined cells in {}",
             lines[1]
         );

@@ -34,8 +34,9 @@ pub fn wanted(req: &HttpRequest, format: Option<Format>) -> bool {
     }
 }
 
-/// One CSV line (RFC 4180 quoting). Text that a spreadsheet would run as a formula is prefixed
-/// with `'` (CSV injection).
+/// One CSV line (RFC 4180 quoting). A cell holding either separator spreadsheets use (`,`, or `;`
+/// in locales with a decimal comma), a quote or a line break is quoted, so no locale splits it.
+/// Text that a spreadsheet would run as a formula is prefixed with `'` (CSV injection).
 pub fn line<S: AsRef<str>>(cells: &[S]) -> String {
     let mut out = String::new();
     for (i, cell) in cells.iter().enumerate() {
@@ -52,7 +53,7 @@ pub fn line<S: AsRef<str>>(cells: &[S]) -> String {
         } else {
             cell
         };
-        if cell.contains([',', '"', '\n', '\r']) {
+        if cell.contains([',', ';', '"', '\n', '\r']) {
             out.push('"');
             out.push_str(&cell.replace('"', "\"\""));
             out.push('"');
@@ -163,5 +164,7 @@ mod tests {
             "\"'=HYPERLINK(\"\"x\"\")\",-12.5,'-x,'@sum\r\n"
         );
         assert_eq!(line(&["line\nbreak"]), "\"line\nbreak\"\r\n");
+        assert_eq!(line(&["x;=2+5;y", "a;b"]), "\"x;=2+5;y\",\"a;b\"\r\n");
+        assert_eq!(line(&["=1;2"]), "\"'=1;2\"\r\n");
     }
 }

@@ -4,19 +4,25 @@
 use std::future::Future;
 use std::pin::Pin;
 
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
 use actix_web::dev::Payload;
 use actix_web::error::PayloadError;
 use actix_web::http::header;
-use actix_web::{web, FromRequest, HttpRequest};
+use actix_web::web::BytesMut;
+use actix_web::{FromRequest, HttpRequest};
+use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::error::{ApiError, FieldError};
 
 /// Default largest accepted JSON body, in bytes.
 pub const DEFAULT_BODY_LIMIT: usize = 256 * 1024;
 
-/// Largest body any route accepts (the batch import); the payload reader stops there.
+/// Largest body any route accepts (the batch import alone).
 pub const MAX_BODY_LIMIT: usize = 16 * 1024 * 1024;
 
 /// A JSON request body decoded into `T`, at most `LIMIT` bytes.
@@ -29,39 +35,99 @@ impl<T: DeserializeOwned + 'static, const LIMIT: usize> FromRequest for JsonBody
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let content_type_ok = is_json_content_type(req);
-        let limit = LIMIT;
         let declared = req
             .headers()
             .get(header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<usize>().ok());
-        let bytes = web::Bytes::from_request(req, payload);
+        let payload = payload.take();
         Box::pin(async move {
             if !content_type_ok {
                 return Err(ApiError::unsupported_media_type(
                     "The request body must be JSON: send `Content-Type: application/json`.",
                 ));
             }
-            if declared.is_some_and(|n| n > limit) {
-                return Err(too_large(limit));
-            }
-            let bytes = bytes
-                .await
-                .map_err(|e| match e.as_error::<PayloadError>() {
-                    Some(PayloadError::Overflow) => too_large(limit),
-                    _ => match e.as_response_error().status_code().as_u16() {
-                        413 => too_large(limit),
-                        _ => ApiError::bad_request(format!(
-                            "The request body could not be read: {e}"
-                        )),
-                    },
-                })?;
-            if bytes.len() > limit {
-                return Err(too_large(limit));
-            }
-            decode_json(&bytes).map(JsonBody)
+            let bytes = read_body(payload, declared, LIMIT).await?;
+            decode_json(&bytes.bytes).map(JsonBody)
         })
     }
+}
+
+/// Longest pause between two pieces of a body before the request is answered 408.
+pub const BODY_IDLE_TIMEOUT: Duration = Duration::from_secs(10);
+/// Longest time to read a body of the default limit; a larger limit gets proportionally more
+/// (the batch endpoint's 16 MiB: 10 minutes, at least 28 KB/s).
+pub const BODY_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A body read whole, with the permit it was read under when it was a large one.
+pub struct ReadBody {
+    pub bytes: BytesMut,
+    _permit: Option<OwnedSemaphorePermit>,
+}
+
+/// Bodies larger than the default limit read at once, process-wide (each may hold 16 MiB).
+fn large_bodies() -> Arc<Semaphore> {
+    static LARGE: OnceLock<Arc<Semaphore>> = OnceLock::new();
+    LARGE
+        .get_or_init(|| {
+            let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+            Arc::new(Semaphore::new(cores.max(2)))
+        })
+        .clone()
+}
+
+/// Reads a body, chunked or not, refusing it (413) as soon as it passes `limit` and answering
+/// 408 when the client stalls. A body allowed past the default limit first takes one of a few
+/// process-wide permits (503 with `Retry-After` while they are all taken).
+pub async fn read_body(
+    mut payload: Payload,
+    declared: Option<usize>,
+    limit: usize,
+) -> Result<ReadBody, ApiError> {
+    if declared.is_some_and(|n| n > limit) {
+        return Err(too_large(limit));
+    }
+    let permit = if limit > DEFAULT_BODY_LIMIT && declared.is_none_or(|n| n > DEFAULT_BODY_LIMIT) {
+        let wait = actix_web::rt::time::timeout(BODY_IDLE_TIMEOUT, large_bodies().acquire_owned());
+        match wait.await {
+            Ok(Ok(permit)) => Some(permit),
+            _ => {
+                return Err(ApiError::unavailable(
+                    "Too many large request bodies are being received; retry shortly.",
+                ))
+            }
+        }
+    } else {
+        None
+    };
+    let scale = u32::try_from(limit.div_ceil(DEFAULT_BODY_LIMIT)).unwrap_or(u32::MAX);
+    let deadline =
+        actix_web::rt::time::Instant::now() + BODY_READ_TIMEOUT.saturating_mul(scale.min(60));
+    let mut bytes = BytesMut::with_capacity(declared.unwrap_or(0).min(limit));
+    loop {
+        let left = deadline.saturating_duration_since(actix_web::rt::time::Instant::now());
+        let next = actix_web::rt::time::timeout(left.min(BODY_IDLE_TIMEOUT), payload.next());
+        match next.await {
+            Err(_) => return Err(ApiError::request_timeout()),
+            Ok(None) => break,
+            Ok(Some(Err(PayloadError::Overflow))) => return Err(too_large(limit)),
+            Ok(Some(Err(e))) => {
+                return Err(ApiError::bad_request(format!(
+                    "The request body could not be read: {e}"
+                )))
+            }
+            Ok(Some(Ok(chunk))) => {
+                if bytes.len() + chunk.len() > limit {
+                    return Err(too_large(limit));
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+        }
+    }
+    Ok(ReadBody {
+        bytes,
+        _permit: permit,
+    })
 }
 
 fn too_large(limit: usize) -> ApiError {
@@ -94,6 +160,14 @@ pub fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         return Err(ApiError::malformed_body(
             "The request body is not valid UTF-8.",
         ));
+    }
+    // Control characters arrive escaped (`\u0000`); only a document that may hold one is walked.
+    if crate::api::http::text::json_may_hold_control(bytes) {
+        if let Ok(document) = serde_json::from_slice::<serde_json::Value>(bytes) {
+            if let Some(pointer) = crate::api::http::text::control_in_json(&document) {
+                return Err(crate::api::http::text::refusal(&pointer));
+            }
+        }
     }
     // The common case pays no path tracking; a failure is decoded again to name where it failed.
     if let Ok(value) = serde_json::from_slice::<T>(bytes) {

@@ -3,8 +3,9 @@
 //! drift from the handlers), and a safety net turning any non-problem error body into one.
 
 use actix_web::body::{BoxBody, EitherBody, MessageBody};
-use actix_web::dev::ServiceResponse;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::Method;
 use actix_web::middleware::ErrorHandlerResponse;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use utoipa::openapi::OpenApi;
@@ -20,7 +21,7 @@ pub struct RouteTable {
 #[derive(Debug, Clone)]
 enum Segment {
     Literal(String),
-    Param,
+    Param(String),
 }
 
 impl RouteTable {
@@ -30,7 +31,7 @@ impl RouteTable {
             let segments = split(path)
                 .map(|s| {
                     if s.starts_with('{') && s.ends_with('}') {
-                        Segment::Param
+                        Segment::Param(s[1..s.len() - 1].to_string())
                     } else {
                         Segment::Literal(s.to_string())
                     }
@@ -49,6 +50,10 @@ impl RouteTable {
                     methods.push(m.to_string());
                 }
             }
+            // Every GET route answers HEAD too (see `before_routing`).
+            if item.get.is_some() {
+                methods.insert(1, "HEAD".to_string());
+            }
             routes.push((segments, methods));
         }
         Self { routes }
@@ -58,34 +63,55 @@ impl RouteTable {
     /// (`/indicator-values/batch` and `/indicator-values/{id}`), the most literal ones win, as in
     /// the router.
     pub fn allowed(&self, path: &str) -> Option<Vec<String>> {
+        let mut list: Vec<String> = Vec::new();
+        for (_, methods) in self.matching(path) {
+            for m in methods {
+                if !list.contains(m) {
+                    list.push(m.clone());
+                }
+            }
+        }
+        (!list.is_empty()).then_some(list)
+    }
+
+    /// The name of the path parameter at segment `index` of `path` (`id` in `/users/{id}`).
+    pub fn parameter_at(&self, path: &str, index: usize) -> Option<String> {
+        self.matching(path)
+            .first()
+            .and_then(|(segments, _)| match segments.get(index) {
+                Some(Segment::Param(name)) => Some(name.clone()),
+                _ => None,
+            })
+    }
+
+    /// The templates matching `path` with the fewest parameters.
+    fn matching(&self, path: &str) -> Vec<&(Vec<Segment>, Vec<String>)> {
         let parts: Vec<&str> = split(path).collect();
-        let mut best: Option<(usize, Vec<String>)> = None;
-        for (segments, methods) in &self.routes {
+        let mut best: Vec<&(Vec<Segment>, Vec<String>)> = Vec::new();
+        let mut fewest = usize::MAX;
+        for route in &self.routes {
+            let segments = &route.0;
             let matches = segments.len() == parts.len()
                 && segments.iter().zip(&parts).all(|(s, p)| match s {
                     Segment::Literal(l) => l == p,
-                    Segment::Param => !p.is_empty(),
+                    Segment::Param(_) => !p.is_empty(),
                 });
             if !matches {
                 continue;
             }
             let params = segments
                 .iter()
-                .filter(|s| matches!(s, Segment::Param))
+                .filter(|s| matches!(s, Segment::Param(_)))
                 .count();
-            match &mut best {
-                Some((n, list)) if *n == params => {
-                    for m in methods {
-                        if !list.contains(m) {
-                            list.push(m.clone());
-                        }
-                    }
-                }
-                Some((n, _)) if *n < params => {}
-                _ => best = Some((params, methods.clone())),
+            if params < fewest {
+                fewest = params;
+                best.clear();
+            }
+            if params == fewest {
+                best.push(route);
             }
         }
-        best.map(|(_, list)| list)
+        best
     }
 }
 
@@ -93,6 +119,24 @@ fn split(path: &str) -> impl Iterator<Item = &str> {
     path.trim_end_matches('/')
         .split('/')
         .filter(|s| !s.is_empty())
+}
+
+/// What every request goes through before the router: control characters in its path or query
+/// are a 422; a documented path called with a method it does not allow is a 405 with `Allow`
+/// (even where another template would take the path as a parameter: `GET
+/// /indicator-values/batch` is not a value named "batch"); HEAD is served by the GET route
+/// (actix-http sends its headers without the body).
+pub fn before_routing(req: &mut ServiceRequest, table: &RouteTable) -> Result<(), ApiError> {
+    crate::api::http::text::check_target(req.path(), req.query_string(), table)?;
+    if let Some(methods) = table.allowed(req.path()) {
+        if !methods.iter().any(|m| m == req.method().as_str()) {
+            return Err(ApiError::method_not_allowed(&methods.join(", ")));
+        }
+    }
+    if req.method() == Method::HEAD {
+        req.head_mut().method = Method::GET;
+    }
+    Ok(())
 }
 
 /// The default service: 405 when the path exists with other methods, 404 otherwise.
@@ -182,8 +226,13 @@ mod tests {
         );
         assert_eq!(
             table.allowed("/api/v1/users"),
-            Some(vec!["GET".to_string()])
+            Some(vec!["GET".to_string(), "HEAD".to_string()])
         );
         assert_eq!(table.allowed("/api/v1/nothing"), None);
+        assert_eq!(
+            table.parameter_at("/api/v1/users/abc", 3).as_deref(),
+            Some("id")
+        );
+        assert_eq!(table.parameter_at("/api/v1/users/abc", 2), None);
     }
 }

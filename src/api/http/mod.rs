@@ -1,9 +1,11 @@
 //! HTTP plumbing shared by every resource: extractors, preconditions, pagination, the list and
 //! versioned-write pipelines, CSV, idempotency keys, query parsing, languages and fallbacks.
 
+pub mod client_address;
 pub mod csv;
 pub mod extract;
 pub mod fallback;
+pub mod headers;
 pub mod history;
 pub mod idempotency;
 pub mod language;
@@ -14,6 +16,7 @@ pub mod query;
 pub mod replace;
 pub mod routes;
 pub mod rows;
+pub mod text;
 pub mod write;
 
 use crate::db::{AnyConnection, Pool};

@@ -13,8 +13,9 @@ use crate::error::ApiError;
 pub const DEFAULT_LIMIT: i64 = 50;
 pub const MAX_LIMIT: i64 = 1000;
 
-/// `limit` and `cursor`, flattened into each list's query parameters.
+/// `limit` and `cursor`: the whole query of a history list (any other parameter is a 422).
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct PageParams {
     /// Items per page, 1 to 1000 (default 50). Larger values are refused, not clamped.

@@ -22,7 +22,9 @@ use crate::api::http::write;
 use crate::auth::{Caller, Owner, With, Writer};
 use crate::db::pool::write_transaction;
 use crate::error::{ApiError, ApiResult};
-use crate::indicator_import::{self, Catalog, Counts, RowError, ValidRow, MAX_VALUES};
+use crate::indicator_import::{
+    self, Catalog, Counts, RowError, ValidRow, MAX_ERRORS_LISTED, MAX_VALUES,
+};
 use crate::models::indicator_value::IndicatorValueRow;
 use crate::state::AppState;
 use crate::timestamp::Timestamp;
@@ -80,64 +82,81 @@ pub async fn import_indicator_values(
         }
     }
     let summary = run_db(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            let catalog = Catalog::load(conn)?;
-            let received = values.len();
-            let mut errors: Vec<RowError> = Vec::new();
-            let mut valid: Vec<ValidRow> = Vec::with_capacity(received);
-            let mut rejected = 0;
-            for (i, raw) in values.iter().enumerate() {
-                match indicator_import::validate(i, raw, &catalog, writer.own_state()) {
-                    Ok(row) => valid.push(row),
-                    Err(mut e) => {
-                        rejected += 1;
-                        errors.append(&mut e);
-                    }
+        // Validation reads only the catalog: it runs before the write transaction, which holds
+        // SQLite's write lock only for the lock check and the upserts.
+        let catalog = Catalog::load(conn)?;
+        let received = values.len();
+        let mut errors: Vec<RowError> = Vec::new();
+        let mut valid: Vec<ValidRow> = Vec::with_capacity(received);
+        let mut rejected = 0;
+        for (i, raw) in values.iter().enumerate() {
+            match indicator_import::validate(i, raw, &catalog, writer.own_state()) {
+                Ok(row) => valid.push(row),
+                Err(mut e) => {
+                    rejected += 1;
+                    errors.append(&mut e);
                 }
             }
-            let valid = indicator_import::reject_repeated_keys(valid, &mut errors, &mut rejected);
+        }
+        drop(values);
+        let valid = indicator_import::reject_repeated_keys(valid, &mut errors, &mut rejected);
+        let (counts, locked, warnings) = write_transaction(conn, |conn| {
             // Rows of a locked (submitted or validated) state and year are rejected.
             let locks = crate::locks::ValueLocks::load(
                 conn,
                 valid.iter().map(|r| r.member_state.as_str()),
             )?;
-            let valid: Vec<ValidRow> = valid
-                .into_iter()
-                .filter(|r| match locks.locking(&r.member_state, r.year()) {
-                    None => true,
-                    Some(cycle) => {
-                        rejected += 1;
-                        errors.push(RowError {
-                            index: r.index,
-                            field: "period".into(),
-                            code: "locked".into(),
-                            message: crate::locks::value_message(&r.member_state, r.year(), cycle),
-                        });
-                        false
-                    }
+            let locked: Vec<RowError> = valid
+                .iter()
+                .filter_map(|r| {
+                    let cycle = locks.locking(&r.member_state, r.year())?;
+                    Some(RowError {
+                        index: r.index,
+                        field: "period".into(),
+                        code: "locked".into(),
+                        message: crate::locks::value_message(&r.member_state, r.year(), cycle),
+                    })
                 })
                 .collect();
-            errors.sort_by_key(|e| e.index);
-            let refuse = mode == Mode::Atomic && rejected > 0;
-            let Counts {
-                created,
-                updated,
-                unchanged,
-            } = indicator_import::apply(conn, &writer, &valid, dry_run || refuse)?;
-            let warnings = crate::quality::checks::after_import(conn, &catalog, &valid)?;
-            let written = !dry_run && !refuse && (created + updated) > 0;
-            Ok(ImportSummary {
-                received,
-                created,
-                updated,
-                unchanged,
-                rejected,
-                written,
-                dry_run,
-                mode,
-                errors,
-                warnings,
-            })
+            let refuse = mode == Mode::Atomic && (rejected > 0 || !locked.is_empty());
+            let open: Vec<ValidRow>;
+            let rows = if locked.is_empty() {
+                &valid
+            } else {
+                open = valid
+                    .iter()
+                    .filter(|r| locks.locking(&r.member_state, r.year()).is_none())
+                    .cloned()
+                    .collect();
+                &open
+            };
+            let counts = indicator_import::apply(conn, &writer, rows, dry_run || refuse)?;
+            let warnings = crate::quality::checks::after_import(conn, &catalog, rows)?;
+            Ok::<_, ApiError>((counts, locked, warnings))
+        })?;
+        rejected += locked.len();
+        errors.extend(locked);
+        errors.sort_by_key(|e| e.index);
+        let errors_total = errors.len();
+        errors.truncate(MAX_ERRORS_LISTED);
+        let Counts {
+            created,
+            updated,
+            unchanged,
+        } = counts;
+        let refuse = mode == Mode::Atomic && rejected > 0;
+        Ok(ImportSummary {
+            received,
+            created,
+            updated,
+            unchanged,
+            rejected,
+            written: !dry_run && !refuse && (created + updated) > 0,
+            dry_run,
+            mode,
+            errors,
+            errors_total,
+            warnings,
         })
     })
     .await?;

@@ -44,7 +44,14 @@ pub fn filter(q: ValueListParams, repeated: &Repeated, list: &ListParams) -> Api
     }
     let mut dimensions = Vec::new();
     for dim in DIMENSIONS {
-        for code in repeated.values(dim) {
+        let codes = repeated.values(dim);
+        if codes.len() > 1 {
+            return Err(ApiError::invalid(
+                dim,
+                "may be given once (a value has one code per dimension)",
+            ));
+        }
+        for code in codes {
             if code.is_empty()
                 || code.len() > 64
                 || !code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')

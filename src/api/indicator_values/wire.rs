@@ -46,7 +46,7 @@ pub struct ImportParams {
 /// The import summary. `received = created + updated + unchanged + rejected`.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"received": 3, "created": 1, "updated": 1, "unchanged": 0, "rejected": 1, "written": true, "dry_run": false, "mode": "partial",
-    "errors": [{"index": 2, "field": "disaggregation/sex", "code": "unknown_code", "message": "\"girl\" is not a code of dimension sex (female, male, other, unknown)"}],
+    "errors": [{"index": 2, "field": "disaggregation/sex", "code": "unknown_code", "message": "\"girl\" is not a code of dimension sex (female, male, other, unknown)"}], "errors_total": 1,
     "warnings": [{"index": 0, "rule": "disaggregation_exceeds_total", "code": "disaggregation_exceeds_total", "message": "ARG PERSONS_CONVICTED 2019: the values by sex (12) sum above the total (10)"}]}))]
 pub struct ImportSummary {
     pub received: usize,
@@ -62,7 +62,10 @@ pub struct ImportSummary {
     pub written: bool,
     pub dry_run: bool,
     pub mode: Mode,
+    /// The first 1,000 errors, by row.
     pub errors: Vec<RowError>,
+    /// How many errors there are in all (more than `errors` lists when past 1,000).
+    pub errors_total: usize,
     /// Consistency checks of the groups (member state, indicator, period) the batch touched, on
     /// the stored state after it; a warning never rejects a row.
     pub warnings: Vec<crate::quality::checks::ImportWarning>,
