@@ -11,9 +11,11 @@ pub struct Seeded {
     user: String,
     authority: String,
     event: String,
+    rule: String,
 }
 
-/// One national authority, training event, commitment and reporting cycle of Argentina.
+/// One national authority, training event, commitment and reporting cycle of Argentina, and a
+/// validation rule.
 pub async fn seed(app: &TestApp) -> Seeded {
     let token = Some(app.admin_token.as_str());
     let created = |res: reqwest::Response| async move {
@@ -63,6 +65,18 @@ pub async fn seed(app: &TestApp) -> Seeded {
         .await,
     )
     .await;
+    let rule = created(
+        app.send_json(
+            Method::POST,
+            "/api/v1/validation-rules",
+            token,
+            &json!({"code": "CONVICTED_LE_PROSECUTED", "name": "Convictions do not exceed prosecutions",
+            "left": "#{PERSONS_CONVICTED}", "operator": "less_than_or_equal_to",
+            "right": "#{PERSONS_PROSECUTED}"}),
+        )
+        .await,
+    )
+    .await;
     let me: Value = app
         .get("/api/v1/me", &app.admin_token)
         .await
@@ -73,6 +87,7 @@ pub async fn seed(app: &TestApp) -> Seeded {
         user: me["id"].as_str().unwrap().to_string(),
         authority,
         event,
+        rule,
     }
 }
 
@@ -86,6 +101,7 @@ pub fn fill(template: &str, ids: &Seeded) -> String {
                 "users" => ids.user.clone(),
                 "national-authorities" => ids.authority.clone(),
                 "training-events" => ids.event.clone(),
+                "validation-rules" => ids.rule.clone(),
                 _ => uuid::Uuid::new_v4().to_string(),
             },
             "{code}" => match previous {
