@@ -5,9 +5,9 @@ process, client and psql helpers of bench/import_bench.py).
 On PostgreSQL (default durability: fsync and synchronous_commit as the server has them), in a fresh
 database palermo_qbench_<pid>, with the release binary:
 
-  1. load 1,000,440 VICTIMS_DETECTED values through the batch endpoint: 35 states x 66 years
-     (1955-2020) x 433 disaggregations (the total and every sex x age_group x citizenship x
-     form_of_exploitation combination), in batches of 10,000;
+  1. load 1,000,000 values through the batch endpoint, in batches of 10,000: the values of
+     bench/scale.py (6 count indicators with every full breakdown and the total, 35 states, years
+     1990-2030);
   2. define two validation rules (one blocking) and the reporting cycle 2019-2020;
   3. time GET .../submissions/ARG/validation (one submission: every rule and built-in check
      over the cycle's years) -- median of --runs;
@@ -26,30 +26,14 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import import_bench as ib  # noqa: E402
+import scale  # noqa: E402
 
-YEARS = [str(y) for y in range(1955, 2021)]
-SEX = ["female", "male", "other", "unknown"]
-AGE = ["child", "adult", "unknown"]
-CIT = ["national", "foreign", "unknown"]
-FORM = ["sexual_exploitation", "forced_labour", "domestic_servitude", "forced_marriage",
-        "forced_criminality", "begging", "organ_removal", "illegal_adoption", "child_soldiers",
-        "mixed", "other", "unknown"]
+N_VALUES = 1_000_000
 BATCH = 10_000
 
 
 def states(client):
     return [s["code"] for s in client.json("GET", "/api/v1/member-states?limit=100")["items"]]
-
-
-def values(codes):
-    combos = [{}] + [{"sex": s, "age_group": a, "citizenship": c, "form_of_exploitation": f}
-                     for s, a, c, f in itertools.product(SEX, AGE, CIT, FORM)]
-    for ms in codes:
-        for y, year in enumerate(YEARS):
-            for i, d in enumerate(combos):
-                base = 1000 if not d else 1 + (i % 7)
-                yield {"member_state": ms, "indicator": "VICTIMS_DETECTED", "period": year,
-                       "disaggregation": d, "value": base + (y % 5)}
 
 
 def timed(client, path, runs):
@@ -78,7 +62,7 @@ def main():
         codes = states(c)
         t0 = time.perf_counter()
         total, warnings = 0, 0
-        it = values(codes)
+        it = scale.values(codes, N_VALUES)
         while True:
             chunk = list(itertools.islice(it, BATCH))
             if not chunk:
