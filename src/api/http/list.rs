@@ -139,8 +139,9 @@ impl<F: DeserializeOwned> FromRequest for ListQuery<F> {
 }
 
 /// A list without filters of its own.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct NoFilter {}
 
 /// Parses an `updated_since` query value (RFC 3339, any offset) into the stored form.
