@@ -241,9 +241,23 @@ impl IndicatorValueRow {
             iv::disaggregation,
         ));
         if let Some((i, m, p, d)) = after {
-            q = q.filter(crate::after_key!(
-                iv::indicator => i, iv::member_state => m, iv::period => p, iv::disaggregation => d
-            ));
+            // A row-value comparison: both backends serve it as a range of the natural-key
+            // index, so a deep page costs what the first one does (the OR-expanded form is
+            // scanned from the start of the index).
+            use diesel::sql_types::Text;
+            q = q.filter(iv::indicator.ge(i.clone())).filter(
+                diesel::dsl::sql::<diesel::sql_types::Bool>(
+                    "(indicator, member_state, period, disaggregation) > (",
+                )
+                .bind::<Text, _>(i.clone())
+                .sql(", ")
+                .bind::<Text, _>(m.clone())
+                .sql(", ")
+                .bind::<Text, _>(p.clone())
+                .sql(", ")
+                .bind::<Text, _>(d.clone())
+                .sql(")"),
+            );
         }
         q.limit(limit).load(conn)
     }

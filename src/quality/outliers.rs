@@ -215,6 +215,7 @@ pub fn scan(
         .collect();
     let filter = Filter {
         indicator: indicator.map(str::to_string),
+        indicators: numeric.iter().cloned().collect(),
         member_states: member_state.map(str::to_string).into_iter().collect(),
         ..Default::default()
     };
