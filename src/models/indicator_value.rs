@@ -223,7 +223,10 @@ impl IndicatorValueRow {
 
     /// How many values match `f`, counted by the database.
     pub fn count(conn: &mut AnyConnection, f: &Filter) -> QueryResult<usize> {
-        let n: i64 = Self::matching(f).count().get_result(conn)?;
+        let Some(f) = Self::narrowed(conn, f)? else {
+            return Ok(0);
+        };
+        let n: i64 = Self::matching(&f).count().get_result(conn)?;
         Ok(usize::try_from(n).unwrap_or(0))
     }
 
@@ -260,6 +263,37 @@ impl IndicatorValueRow {
             );
         }
         q.limit(limit).load(conn)
+    }
+
+    /// `f` limited to the indicators that have every dimension it filters on (no other value can
+    /// match), so the planner walks a dimension's index over those indicators only; `None` when
+    /// no indicator has them all.
+    fn narrowed<'f>(
+        conn: &mut AnyConnection,
+        f: &'f Filter,
+    ) -> QueryResult<Option<std::borrow::Cow<'f, Filter>>> {
+        if f.dimensions.is_empty() {
+            return Ok(Some(std::borrow::Cow::Borrowed(f)));
+        }
+        let mut indicators: Vec<String> = crate::models::indicator::IndicatorRow::all(conn)?
+            .into_iter()
+            .filter(|i| {
+                f.dimensions
+                    .iter()
+                    .all(|(d, _)| i.dimensions.get().contains(d))
+            })
+            .map(|i| i.code)
+            .collect();
+        if !f.indicators.is_empty() {
+            indicators.retain(|i| f.indicators.contains(i));
+        }
+        if indicators.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(std::borrow::Cow::Owned(Filter {
+            indicators,
+            ..f.clone()
+        })))
     }
 
     /// The values matching `f`, as a query to select from or count.
