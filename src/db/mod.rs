@@ -6,6 +6,7 @@ pub mod migrations;
 pub mod pool;
 pub mod rows;
 pub mod schema;
+pub mod statistics;
 pub mod text_enum;
 pub mod text_search;
 

@@ -134,6 +134,9 @@ pub async fn import_indicator_values(
             let warnings = crate::quality::checks::after_import(conn, &catalog, rows)?;
             Ok::<_, ApiError>((counts, locked, warnings))
         })?;
+        if counts.created > 0 {
+            crate::db::statistics::refresh(conn)?;
+        }
         rejected += locked.len();
         errors.extend(locked);
         errors.sort_by_key(|e| e.index);
