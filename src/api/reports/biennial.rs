@@ -59,10 +59,25 @@ pub struct HemisphereTotals {
     #[schema(example = 41.3)]
     pub indicator_coverage: f64,
     /// Commitments on the work plan by section and status.
-    #[schema(value_type = Object)]
     pub commitments_by_section: BTreeMap<String, StatusCounts>,
     /// Sums of the total values (no disaggregation) of count indicators, per indicator and year.
     pub count_totals: Vec<CountTotal>,
+    /// The same sums over the whole cycle (all its years), per indicator: the figure the
+    /// biennial report leads with.
+    pub cycle_count_totals: Vec<CycleCountTotal>,
+}
+
+/// The hemisphere total of a count indicator over all the years of the cycle.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CycleCountTotal {
+    #[schema(example = "VICTIMS_DETECTED")]
+    pub indicator: String,
+    /// Sum over the cycle's years and the states that reported a total.
+    #[schema(example = 2468)]
+    pub total: u64,
+    /// How many states reported a total in at least one year of the cycle.
+    #[schema(example = 14)]
+    pub states: usize,
 }
 
 /// The hemisphere total of a count indicator in one year.
@@ -103,9 +118,14 @@ fn values_of(cycle: &ReportingCycleRow, indicator: Option<String>) -> ValueFilte
     }
 }
 
-/// Sums of total values of count indicators per indicator and year over the cycle.
-fn count_totals(conn: &mut AnyConnection, cycle: &ReportingCycleRow) -> ApiResult<Vec<CountTotal>> {
+/// Sums of total values of count indicators per indicator and year over the cycle, and per
+/// indicator over the whole cycle.
+fn count_totals(
+    conn: &mut AnyConnection,
+    cycle: &ReportingCycleRow,
+) -> ApiResult<(Vec<CountTotal>, Vec<CycleCountTotal>)> {
     let mut out = Vec::new();
+    let mut whole = Vec::new();
     for ind in IndicatorRow::all(conn)?
         .into_iter()
         .filter(|i| i.value_type == crate::domain::ValueType::Count)
@@ -122,6 +142,14 @@ fn count_totals(conn: &mut AnyConnection, cycle: &ReportingCycleRow) -> ApiResul
             e.0 += n;
             e.1.insert(v.member_state);
         }
+        if !sums.is_empty() {
+            let states: HashSet<&String> = sums.values().flat_map(|(_, s)| s).collect();
+            whole.push(CycleCountTotal {
+                indicator: ind.code.clone(),
+                total: sums.values().map(|(t, _)| t).sum(),
+                states: states.len(),
+            });
+        }
         out.extend(sums.into_iter().map(|(year, (total, states))| CountTotal {
             indicator: ind.code.clone(),
             year,
@@ -129,7 +157,7 @@ fn count_totals(conn: &mut AnyConnection, cycle: &ReportingCycleRow) -> ApiResul
             states: states.len(),
         }));
     }
-    Ok(out)
+    Ok((out, whole))
 }
 
 /// The cycle of the biennial report.
@@ -186,7 +214,7 @@ fn biennial(conn: &mut AnyConnection, code: &str, lang: &str) -> ApiResult<Bienn
     let (training_total, training_by_state) =
         training(conn, None, cycle.period_from, cycle.period_to)?;
     let indicator_values = IndicatorValueRow::count(conn, &values_of(&cycle, None))?;
-    let count_totals = count_totals(conn, &cycle)?;
+    let (count_totals, cycle_count_totals) = count_totals(conn, &cycle)?;
     let states: Vec<BiennialState> = subs
         .into_iter()
         .map(|s| {
@@ -225,6 +253,7 @@ fn biennial(conn: &mut AnyConnection, code: &str, lang: &str) -> ApiResult<Bienn
         },
         commitments_by_section: by_section,
         count_totals,
+        cycle_count_totals,
     };
     Ok(BiennialReport {
         cycle: cycle.code.clone(),
