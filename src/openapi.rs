@@ -5,7 +5,7 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityRequirement, Secur
 use utoipa::openapi::{OpenApi as OpenApiDoc, Ref, RefOr};
 use utoipa::{Modify, OpenApi};
 
-mod contract;
+pub mod contract;
 pub mod types;
 
 use crate::api::problems;
@@ -115,14 +115,7 @@ pub fn complete(mut api: OpenApiDoc) -> OpenApiDoc {
                 .parameters
                 .as_ref()
                 .is_some_and(|ps| ps.iter().any(|p| p.name == "If-Match"));
-            let lists = op
-                .parameters
-                .as_ref()
-                .is_some_and(|ps| ps.iter().any(|p| p.name == "format"));
             let responses = &mut op.responses.responses;
-            if lists {
-                offer_csv(responses);
-            }
             let mut add = |status: &str, name: &str| {
                 responses
                     .entry(status.to_string())
@@ -188,18 +181,5 @@ fn apply_contract(api: OpenApiDoc) -> OpenApiDoc {
             log::error!("OpenAPI document after the contract rules does not read back: {e}");
             api
         }
-    }
-}
-
-/// Every list with the shared `format` parameter also answers CSV: its 200 says so.
-fn offer_csv(responses: &mut std::collections::BTreeMap<String, RefOr<utoipa::openapi::Response>>) {
-    use utoipa::openapi::schema::{ObjectBuilder, Type};
-    use utoipa::openapi::ContentBuilder;
-    if let Some(RefOr::T(ok)) = responses.get_mut("200") {
-        ok.content.entry("text/csv".to_string()).or_insert_with(|| {
-            ContentBuilder::new()
-                .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
-                .build()
-        });
     }
 }

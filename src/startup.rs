@@ -16,6 +16,7 @@ use utoipa_actix_web::{scope, AppExt};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::api;
+use crate::api::http::csv::CsvPaths;
 use crate::api::http::extract::MAX_BODY_LIMIT;
 use crate::api::http::fallback::{self, RouteTable};
 use crate::auth::bootstrap::{self, Outcome};
@@ -116,6 +117,7 @@ impl Application {
         };
         let spec = openapi_document();
         let table = RouteTable::from_openapi(&spec);
+        let csv_paths = Arc::new(CsvPaths::from_openapi(&spec));
         let cors_origins = settings.cors_origins.clone().unwrap_or_default();
 
         let listener = TcpListener::bind(&settings.bind)
@@ -134,6 +136,13 @@ impl Application {
                         .url("/api-docs/openapi.json", spec.clone()),
                 )
                 .default_service(web::to(fallback::unmatched))
+                .wrap_fn({
+                    let csv_paths = csv_paths.clone();
+                    move |mut req, srv| {
+                        csv_paths.rewrite(&mut req);
+                        srv.call(req)
+                    }
+                })
                 .wrap(Condition::new(
                     !cors_origins.trim().is_empty(),
                     cors(&cors_origins),

@@ -34,6 +34,7 @@ pub fn apply(doc: &mut Value) {
             }
         }
     }
+    split_csv(doc);
     inline_refs(doc);
     declare_headers(doc);
     add_links(doc);
@@ -80,6 +81,80 @@ fn first_sentence(text: &str) -> String {
         }
     }
     first.trim_end_matches('.').to_string()
+}
+
+/// The suffix of a list's CSV representation: `GET /api/v1/commitments.csv`.
+pub const CSV_SUFFIX: &str = ".csv";
+
+/// Each list that also answers CSV (it takes the shared `format` parameter) gets its CSV as an
+/// operation of its own on `PATH.csv` (`<operationId>_csv`, `text/csv` only, no `limit`,
+/// `cursor` or `format`), so a generated client has one method per representation; the list
+/// itself documents JSON only (it still honours `format=csv` and `Accept: text/csv`).
+fn split_csv(doc: &mut Value) {
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    let mut out = Map::new();
+    for (path, mut item) in std::mem::take(paths) {
+        let csv = item
+            .get_mut("get")
+            .and_then(|op| csv_operation(path.as_str(), op));
+        out.insert(path.clone(), item);
+        if let Some(op) = csv {
+            out.insert(format!("{path}{CSV_SUFFIX}"), json!({ "get": op }));
+        }
+    }
+    *paths = out;
+}
+
+/// The CSV twin of list operation `op` (which loses its CSV), if it has one.
+fn csv_operation(path: &str, op: &mut Value) -> Option<Value> {
+    let params = op.get_mut("parameters")?.as_array_mut()?;
+    let takes_format = params
+        .iter()
+        .any(|p| p["name"] == "format" && p["in"] == "query");
+    if !takes_format {
+        return None;
+    }
+    params.retain(|p| p["name"] != "format");
+    let csv_params: Vec<Value> = params
+        .iter()
+        .filter(|p| p["name"] != "limit" && p["name"] != "cursor")
+        .cloned()
+        .collect();
+    if let Some(content) = op
+        .pointer_mut("/responses/200/content")
+        .and_then(Value::as_object_mut)
+    {
+        content.remove("text/csv");
+    }
+    let mut csv = op.clone();
+    let original = op["description"].as_str().unwrap_or_default().to_string();
+    let id = op["operationId"].as_str().unwrap_or_default().to_string();
+    let summary = op["summary"].as_str().unwrap_or_default().to_string();
+    let csv_path = format!("{path}{CSV_SUFFIX}");
+    if let Some(d) = op.get_mut("description") {
+        *d = json!(format!(
+            "{}\n\nThe same selection as CSV: `GET {csv_path}`.",
+            d.as_str().unwrap_or_default()
+        ));
+    }
+    csv["operationId"] = json!(format!("{id}_csv"));
+    csv["summary"] = json!(format!("{summary} (CSV)"));
+    csv["description"] = json!(format!(
+        "The CSV representation of `GET {path}` (`{id}`): a header row, then every matching \
+         item (RFC 4180, UTF-8), streamed in one response, so there is no `limit` or `cursor`. \
+         Same filters and order as the JSON list; the same as that list with `Accept: text/csv` \
+         or `format=csv`.\n\n{original}"
+    ));
+    csv["parameters"] = Value::Array(csv_params);
+    if let Some(ok) = csv.pointer_mut("/responses/200") {
+        *ok = json!({
+            "description": "Every matching item, one CSV row each, after a header row",
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+        });
+    }
+    Some(csv)
 }
 
 /// Header parameters are plain strings; path codes get the pattern the server checks.
