@@ -15,6 +15,8 @@ use crate::error::{FieldError, Problem};
 #[openapi(
     info(
         title = "palermo",
+        // The contract's version (openapi/released/, CHANGELOG.md), not the crate's.
+        version = "1.0.0",
         description = "System of record for the OAS Work Plan against Trafficking in Persons in the Western \
 Hemisphere: member states, the work plan's guidelines and mandates, national authorities, commitments, \
 training events and indicators.\n\nSign in with `POST /api/v1/auth/token`, then press **Authorize** and paste \
