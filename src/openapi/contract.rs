@@ -35,6 +35,7 @@ pub fn apply(doc: &mut Value) {
         }
     }
     split_csv(doc);
+    constrain_inputs(doc);
     inline_refs(doc);
     declare_headers(doc);
     add_links(doc);
@@ -183,6 +184,105 @@ fn constrain_parameters(path: &str, op: &mut Map<String, Value>) {
             };
             if let Some(pattern) = pattern {
                 schema.insert("pattern".into(), json!(pattern));
+            }
+        }
+    }
+}
+
+/// Free text as `domain::contact::text` accepts it: not blank, no control character but tab and
+/// line breaks.
+const FREE_TEXT: &str = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$";
+/// `domain::contact::phone`: `+`, then 7 to 15 digits, spaces between them.
+const PHONE: &str = "^\\+[0-9](?: *[0-9]){6,14}$";
+/// `domain::contact::web_url`: an http(s) URL without spaces.
+const WEB_URL: &str = "^https?://[^\\s/?#]+[^\\s]*$";
+
+/// The component schemas that request bodies use, directly or through their properties.
+fn request_schemas(doc: &Value) -> BTreeSet<String> {
+    let mut refs = BTreeSet::new();
+    if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
+        for item in paths.values() {
+            for method in METHODS {
+                if let Some(body) = item.pointer(&format!("/{method}/requestBody")) {
+                    collect_refs(body, &mut refs);
+                }
+            }
+        }
+    }
+    let mut names = BTreeSet::new();
+    let mut todo: Vec<String> = refs.into_iter().collect();
+    while let Some(r) = todo.pop() {
+        let Some(name) = r.strip_prefix("#/components/schemas/") else {
+            continue;
+        };
+        if !names.insert(name.to_string()) {
+            continue;
+        }
+        let mut more = BTreeSet::new();
+        if let Some(schema) = doc.pointer(&format!("/components/schemas/{}", escape(name))) {
+            collect_refs(schema, &mut more);
+        }
+        todo.extend(more);
+    }
+    names
+}
+
+/// Publishes what the server checks of request fields: free text is not blank (28 optional
+/// strings refuse `""`), phone numbers, web addresses, language and currency codes.
+fn constrain_inputs(doc: &mut Value) {
+    let inputs = request_schemas(doc);
+    let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    for name in inputs {
+        let Some(props) = schemas
+            .get_mut(&name)
+            .and_then(|s| s.get_mut("properties"))
+            .and_then(Value::as_object_mut)
+        else {
+            continue;
+        };
+        for (field, prop) in props.iter_mut() {
+            let Some(p) = prop.as_object_mut() else {
+                continue;
+            };
+            let is_string = p.get("type") == Some(&json!("string"))
+                || p.get("type") == Some(&json!(["string", "null"]));
+            match field.as_str() {
+                "phone" if is_string => {
+                    p.insert("pattern".into(), json!(PHONE));
+                }
+                "website" if is_string => {
+                    p.insert("format".into(), json!("uri"));
+                    p.insert("pattern".into(), json!(WEB_URL));
+                }
+                "languages" => {
+                    if let Some(items) = p.get_mut("items").and_then(Value::as_object_mut) {
+                        items.insert("enum".into(), json!(crate::domain::contact::ISO_639_1));
+                    }
+                }
+                "currency" if is_string => {
+                    let description = p.get("description").cloned();
+                    let codes = json!({"type": "string", "enum": crate::domain::contact::ISO_4217});
+                    p.clear();
+                    p.insert("oneOf".into(), json!([{"type": "null"}, codes]));
+                    if let Some(d) = description {
+                        p.insert("description".into(), d);
+                    }
+                }
+                _ if is_string
+                    && p.contains_key("maxLength")
+                    && !["format", "pattern", "enum"]
+                        .iter()
+                        .any(|k| p.contains_key(*k)) =>
+                {
+                    p.insert("minLength".into(), json!(1));
+                    p.insert("pattern".into(), json!(FREE_TEXT));
+                }
+                _ => {}
             }
         }
     }
