@@ -30,9 +30,9 @@ from palermo_client.api.work_plans import list_guidelines  # noqa: E402
 from palermo_client.models import (  # noqa: E402
     Batch,
     BatchRow,
+    BatchRowDisaggregationType0,
     CommitmentInput,
     CommitmentStatus,
-    Disaggregation,
     ImportSummary,
     MemberState,
     NationalAuthorityInput,
@@ -112,11 +112,11 @@ system = sign_in("arg-system", "a long service passphrase")
 
 
 def batch():
-    female_child = Disaggregation.from_dict({"sex": "female", "age_group": "child"})
+    female_child = BatchRowDisaggregationType0.from_dict({"sex": "female", "age_group": "child"})
     return Batch(
         values=[
             BatchRow(indicator="VICTIMS_DETECTED", period="2019", disaggregation=female_child, value=42),
-            BatchRow(indicator="VICTIMS_DETECTED", period="2019", disaggregation=Disaggregation(), value=310),
+            BatchRow(indicator="VICTIMS_DETECTED", period="2019", disaggregation=BatchRowDisaggregationType0(), value=310),
         ]
     )
 
