@@ -83,6 +83,19 @@ pub struct SubmissionListParams {
     pub include_deleted: Option<bool>,
 }
 
+/// What returning a submission takes: a transition comment, required here.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct ReturnBody {
+    /// Why the report goes back to the state.
+    #[schema(
+        max_length = 5000,
+        example = "Please add the 2020 disaggregation by sex."
+    )]
+    pub comment: String,
+}
+
 /// A transition's comment.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
