@@ -5,6 +5,9 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityRequirement, Secur
 use utoipa::openapi::{OpenApi as OpenApiDoc, Ref, RefOr};
 use utoipa::{Modify, OpenApi};
 
+pub mod contract;
+pub mod types;
+
 use crate::api::problems;
 use crate::error::{FieldError, Problem};
 
@@ -12,6 +15,8 @@ use crate::error::{FieldError, Problem};
 #[openapi(
     info(
         title = "palermo",
+        // The contract's version (openapi/released/, CHANGELOG.md), not the crate's.
+        version = "1.0.0",
         description = "System of record for the OAS Work Plan against Trafficking in Persons in the Western \
 Hemisphere: member states, the work plan's guidelines and mandates, national authorities, commitments, \
 training events and indicators.\n\nSign in with `POST /api/v1/auth/token`, then press **Authorize** and paste \
@@ -19,8 +24,10 @@ the `access_token`. Roles: `admin` (OAS General Secretariat), `reporter` (one me
 Every error is an RFC 9457 `application/problem+json` document; validation problems list each invalid field \
 in `errors`. Lists are paginated with `limit` and an opaque `cursor`, and send a `Link: <...>; rel=\"next\"` \
 header while there is more.",
-        license(name = "MIT"),
+        license(name = "MIT", identifier = "MIT"),
+        contact(name = "palermo maintainers"),
     ),
+    servers((url = "/", description = "The server that serves this document")),
     tags(
         (name = "auth", description = "Sign-in and the caller's own account."),
         (name = "users", description = "User accounts (admin only). Service accounts of member-state systems are ordinary users."),
@@ -77,6 +84,19 @@ impl Modify for BearerScheme {
     }
 }
 
+/// The operations of a path item that palermo uses, GET first.
+fn operations(
+    item: &mut utoipa::openapi::PathItem,
+) -> [&mut Option<utoipa::openapi::path::Operation>; 5] {
+    [
+        &mut item.get,
+        &mut item.post,
+        &mut item.put,
+        &mut item.patch,
+        &mut item.delete,
+    ]
+}
+
 /// Paths that need no token.
 fn is_public(path: &str) -> bool {
     !path.starts_with("/api/v1/") || path == "/api/v1/auth/token"
@@ -90,28 +110,14 @@ fn response_ref(name: &str) -> RefOr<utoipa::openapi::Response> {
 pub fn complete(mut api: OpenApiDoc) -> OpenApiDoc {
     for (path, item) in api.paths.paths.iter_mut() {
         let public = is_public(path);
-        let ops = [
-            &mut item.get,
-            &mut item.post,
-            &mut item.put,
-            &mut item.patch,
-            &mut item.delete,
-        ];
-        for (i, op) in ops.into_iter().enumerate() {
+        for (i, op) in operations(item).into_iter().enumerate() {
             let Some(op) = op else { continue };
             let read_only = i == 0;
             let has_if_match = op
                 .parameters
                 .as_ref()
                 .is_some_and(|ps| ps.iter().any(|p| p.name == "If-Match"));
-            let lists = op
-                .parameters
-                .as_ref()
-                .is_some_and(|ps| ps.iter().any(|p| p.name == "format"));
             let responses = &mut op.responses.responses;
-            if lists {
-                offer_csv(responses);
-            }
             let mut add = |status: &str, name: &str| {
                 responses
                     .entry(status.to_string())
@@ -144,29 +150,38 @@ pub fn complete(mut api: OpenApiDoc) -> OpenApiDoc {
             if !public || path.starts_with("/api/v1/") {
                 add("503", "Unavailable");
             }
-            if !public {
-                op.security = Some(vec![SecurityRequirement::new(
-                    "bearer",
-                    Vec::<String>::new(),
-                )]);
-            }
+            op.security = Some(if public {
+                // Stated, not left out: no token is needed here.
+                Vec::new()
+            } else {
+                vec![SecurityRequirement::new("bearer", Vec::<String>::new())]
+            });
             if op.operation_id.is_none() {
                 log::warn!("operation without id at {path}");
             }
         }
     }
-    api
+    apply_contract(api)
 }
 
-/// Every list with the shared `format` parameter also answers CSV: its 200 says so.
-fn offer_csv(responses: &mut std::collections::BTreeMap<String, RefOr<utoipa::openapi::Response>>) {
-    use utoipa::openapi::schema::{ObjectBuilder, Type};
-    use utoipa::openapi::ContentBuilder;
-    if let Some(RefOr::T(ok)) = responses.get_mut("200") {
-        ok.content.entry("text/csv".to_string()).or_insert_with(|| {
-            ContentBuilder::new()
-                .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
-                .build()
-        });
+/// The document-wide rules of [`contract`], applied to the document as JSON.
+fn apply_contract(api: OpenApiDoc) -> OpenApiDoc {
+    let mut doc = match serde_json::to_value(&api) {
+        Ok(doc) => doc,
+        Err(e) => {
+            log::error!("OpenAPI document does not serialise: {e}");
+            return api;
+        }
+    };
+    contract::apply(&mut doc);
+    match serde_path_to_error::deserialize(doc) {
+        Ok(mut done) => {
+            contract::fix_links(&mut done);
+            done
+        }
+        Err(e) => {
+            log::error!("OpenAPI document after the contract rules does not read back: {e}");
+            api
+        }
     }
 }

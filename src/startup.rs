@@ -20,6 +20,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::api;
 use crate::api::http::client_address::TrustedProxies;
+use crate::api::http::csv::CsvPaths;
 use crate::api::http::fallback::{self, RouteTable};
 use crate::api::http::headers::Exposure;
 use crate::auth::bootstrap::{self, Outcome};
@@ -138,6 +139,7 @@ impl Application {
                 .chain([SWAGGER_UI.to_string()])
                 .collect(),
         );
+        let csv_paths = Arc::new(CsvPaths::from_openapi(&spec));
         let cors_origins = settings.cors_origins.clone().unwrap_or_default();
 
         let listener = TcpListener::bind(&settings.bind)
@@ -160,6 +162,13 @@ impl Application {
                         Ok(()) => Either::Right(srv.call(req)),
                     },
                 )
+                .wrap_fn({
+                    let csv_paths = csv_paths.clone();
+                    move |mut req, srv| {
+                        csv_paths.rewrite(&mut req);
+                        srv.call(req)
+                    }
+                })
                 .wrap(Condition::new(
                     !cors_origins.trim().is_empty(),
                     cors(&cors_origins),

@@ -37,11 +37,11 @@ pub struct IndicatorValueRow {
     pub period: String,
     /// Dimension -> code; `{}` is the total.
     #[serde(serialize_with = "crate::domain::serialize_canonical")]
-    #[schema(value_type = Object)]
+    #[schema(value_type = crate::openapi::types::Disaggregation)]
     pub disaggregation: String,
     /// Typed by the indicator (integer, number, boolean or string); `null` only when confidential.
     #[serde(serialize_with = "crate::db::text_enum::serialize_json_text")]
-    #[schema(value_type = serde_json::Value)]
+    #[schema(value_type = crate::openapi::types::DataValue)]
     pub value: Option<String>,
     pub flag: Option<ValueFlag>,
     pub comment: Option<String>,

@@ -44,7 +44,7 @@ pub struct Outlier {
     pub indicator: String,
     #[schema(example = "2019")]
     pub period: String,
-    #[schema(value_type = Object, example = json!({"sex": "female"}))]
+    #[schema(value_type = crate::openapi::types::Disaggregation, example = json!({"sex": "female"}))]
     pub disaggregation: BTreeMap<String, String>,
     #[schema(example = 480.0)]
     pub value: f64,

@@ -253,6 +253,22 @@ async fn a_scripted_cycle_ends_in_a_biennial_report_that_matches_the_raw_data() 
         totals, pushed.totals,
         "hemisphere totals of the count indicators"
     );
+    let mut whole: BTreeMap<String, u64> = BTreeMap::new();
+    for ((indicator, _), total) in &pushed.totals {
+        *whole.entry(indicator.clone()).or_default() += total;
+    }
+    let cycle_totals: BTreeMap<String, u64> = h["cycle_count_totals"]
+        .as_array()
+        .expect("cycle_count_totals")
+        .iter()
+        .map(|t| {
+            (
+                t["indicator"].as_str().unwrap_or("").to_string(),
+                t["total"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(cycle_totals, whole, "totals over the whole cycle");
     for st in bi["member_states"].as_array().expect("states") {
         let code = st["member_state"].as_str().unwrap_or("");
         let expected = pushed.reported.get(code).copied().unwrap_or(0) as u64;

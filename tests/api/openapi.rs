@@ -80,3 +80,48 @@ fn every_operation_is_documented_with_id_tag_errors_and_security() {
         "bearer"
     );
 }
+
+/// Each list's CSV is an operation of its own on `PATH.csv`, and the server answers it.
+#[tokio::test]
+async fn csv_has_its_own_operation_and_path() {
+    let spec: Value = serde_json::from_str(&generated()).expect("json");
+    let csv = &spec["paths"]["/api/v1/commitments.csv"]["get"];
+    assert_eq!(csv["operationId"], "list_commitments_csv");
+    let content = csv["responses"]["200"]["content"]
+        .as_object()
+        .expect("content");
+    assert_eq!(content.keys().collect::<Vec<_>>(), vec!["text/csv"]);
+    let params: Vec<&str> = (csv["parameters"].as_array().expect("params").iter())
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    assert!(
+        params.contains(&"status") && !params.contains(&"limit") && !params.contains(&"format")
+    );
+    let json = &spec["paths"]["/api/v1/commitments"]["get"];
+    assert!(json["responses"]["200"]["content"]["text/csv"].is_null());
+
+    let app = crate::helpers::spawn_app().await;
+    let res = app
+        .get(
+            "/api/v1/member-states.csv?limit=2&format=json",
+            &app.admin_token,
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-type"]
+        .to_str()
+        .expect("type")
+        .starts_with("text/csv"));
+    let body = res.text().await.expect("body");
+    assert_eq!(
+        body.lines().count(),
+        36,
+        "a header row and all 35 states: {body}"
+    );
+    let res = app
+        .get("/api/v1/work-plans/WP2/guidelines.csv", &app.admin_token)
+        .await;
+    assert_eq!(res.status(), 200);
+    let res = app.get("/api/v1/me.csv", &app.admin_token).await;
+    assert_eq!(res.status(), 404);
+}

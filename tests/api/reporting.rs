@@ -71,6 +71,18 @@ async fn cycles_are_admin_written_and_validated() {
 }
 
 #[tokio::test]
+async fn a_cycle_may_be_created_closed_as_the_contract_documents() {
+    let app = spawn_app().await;
+    let body = json!({"code": "2021-2022", "work_plan": "WP2", "period_from": 2021, "period_to": 2022, "due_date": "2023-03-31", "status": "closed"});
+    let res = app
+        .send_json(Method::POST, CYCLES, Some(&app.admin_token), &body)
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let cycle: Value = res.json().await.expect("json");
+    assert_eq!(cycle["status"], "closed");
+}
+
+#[tokio::test]
 async fn every_state_has_a_submission_and_the_workflow_refuses_illegal_transitions() {
     let app = spawn_app().await;
     open_cycle(&app).await;

@@ -149,6 +149,66 @@ pub fn opt<T: ToString>(v: &Option<T>) -> String {
     v.as_ref().map(ToString::to_string).unwrap_or_default()
 }
 
+/// The lists whose CSV representation has a path of its own, `PATH.csv` (see
+/// `openapi::contract`), as path templates split into segments.
+#[derive(Debug, Clone, Default)]
+pub struct CsvPaths(Vec<Vec<String>>);
+
+impl CsvPaths {
+    /// The `.csv` paths the document declares.
+    pub fn from_openapi(api: &utoipa::openapi::OpenApi) -> Self {
+        let suffix = crate::openapi::contract::CSV_SUFFIX;
+        Self(
+            (api.paths.paths.keys())
+                .filter_map(|p| p.strip_suffix(suffix))
+                .map(|p| p.split('/').map(str::to_string).collect())
+                .collect(),
+        )
+    }
+
+    fn declares(&self, path: &str) -> bool {
+        let segments: Vec<&str> = path.split('/').collect();
+        self.0.iter().any(|t| {
+            t.len() == segments.len()
+                && t.iter().zip(&segments).all(|(t, s)| {
+                    (t.starts_with('{') && t.ends_with('}') && !s.is_empty()) || t == s
+                })
+        })
+    }
+
+    /// `GET PATH.csv?q` is served as `GET PATH?q&format=csv` (any `format` of `q` dropped),
+    /// when `PATH.csv` is declared; anything else is left as it is.
+    pub fn rewrite(&self, req: &mut actix_web::dev::ServiceRequest) {
+        if req.method() != actix_web::http::Method::GET {
+            return;
+        }
+        let Some(list) = req
+            .path()
+            .strip_suffix(crate::openapi::contract::CSV_SUFFIX)
+        else {
+            return;
+        };
+        if !self.declares(list) {
+            return;
+        }
+        let mut query: Vec<&str> = (req.query_string().split('&'))
+            .filter(|p| !p.is_empty() && *p != "format" && !p.starts_with("format="))
+            .collect();
+        query.push("format=csv");
+        let target = format!("{list}?{}", query.join("&"));
+        let mut parts = req.head().uri.clone().into_parts();
+        let Ok(pq) = target.parse::<actix_web::http::uri::PathAndQuery>() else {
+            return;
+        };
+        parts.path_and_query = Some(pq);
+        let Ok(uri) = actix_web::http::Uri::from_parts(parts) else {
+            return;
+        };
+        req.match_info_mut().get_mut().update(&uri);
+        req.head_mut().uri = uri;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::line;

@@ -154,6 +154,30 @@ fn is_json_content_type(req: &HttpRequest) -> bool {
         || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
+/// `bytes` decoded with every number that is a whole float (`10.0`) read as an integer; `None`
+/// when it has none or still does not decode.
+fn decode_with_whole_numbers<T: DeserializeOwned>(bytes: &[u8]) -> Option<T> {
+    fn whole(v: &mut serde_json::Value) -> bool {
+        match v {
+            serde_json::Value::Number(n) if n.is_f64() => match n.as_f64() {
+                Some(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => {
+                    *v = serde_json::Value::from(f as i64);
+                    true
+                }
+                _ => false,
+            },
+            serde_json::Value::Array(a) => a.iter_mut().fold(false, |acc, v| whole(v) | acc),
+            serde_json::Value::Object(m) => m.values_mut().fold(false, |acc, v| whole(v) | acc),
+            _ => false,
+        }
+    }
+    let mut value: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+    if !whole(&mut value) {
+        return None;
+    }
+    serde_json::from_value(value).ok()
+}
+
 /// Decodes a JSON document, mapping syntax errors to 400 and shape errors to 422 with a pointer.
 pub fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     if std::str::from_utf8(bytes).is_err() {
@@ -171,6 +195,11 @@ pub fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     }
     // The common case pays no path tracking; a failure is decoded again to name where it failed.
     if let Ok(value) = serde_json::from_slice::<T>(bytes) {
+        return Ok(value);
+    }
+    // JSON does not tell `10` from `10.0`: a whole number written with a fraction is read as an
+    // integer where the field is one.
+    if let Some(value) = decode_with_whole_numbers(bytes) {
         return Ok(value);
     }
     let mut de = serde_json::Deserializer::from_slice(bytes);

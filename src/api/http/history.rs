@@ -30,10 +30,10 @@ pub struct HistoryEntry {
     #[schema(example = "arg-reporter")]
     pub changed_by: String,
     /// The resource before the change (`null` on creation).
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<crate::openapi::types::Record>)]
     pub before: Option<serde_json::Value>,
     /// The resource after the change (`null` on deletion).
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<crate::openapi::types::Record>)]
     pub after: Option<serde_json::Value>,
 }
 

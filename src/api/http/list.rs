@@ -66,7 +66,7 @@ pub struct ListParams {
     #[param(max_length = 512)]
     pub cursor: Option<String>,
     /// Only items changed at or after this instant (RFC 3339), for dashboards that sync.
-    #[param(example = "2026-01-01T00:00:00Z")]
+    #[param(value_type = Option<String>, format = DateTime, example = "2026-01-01T00:00:00Z")]
     pub updated_since: Option<String>,
     /// Also list deleted items, as tombstones with `deleted_at`. Lists whose items are never
     /// deleted (they are deactivated, or not deletable) accept it and list the same.

@@ -14,10 +14,8 @@ pub type IndicatorValue = IndicatorValueRow;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Batch {
-    /// Up to 10,000 values. Each: `member_state` (a reporter may omit it), `indicator`, `period`,
-    /// `disaggregation` (object dimension -> code, `{}` or absent for the total), `value`, and
-    /// optional `flag` (`provisional`, `estimated`, `below_threshold`, `confidential`), `comment`, `source`.
-    #[schema(value_type = Vec<Object>, max_items = 10000)]
+    /// Up to 10,000 values.
+    #[schema(value_type = Vec<crate::openapi::types::BatchRow>, max_items = 10000)]
     pub values: Vec<RawRow>,
 }
 

@@ -51,7 +51,7 @@ pub fn validate(b: &NewReportingCycle) -> Result<ReportingCycleRow, ApiError> {
         period_from: b.period_from,
         period_to: b.period_to,
         due_date: b.due_date.clone(),
-        status: CycleStatus::Open,
+        status: b.status.unwrap_or(CycleStatus::Open),
         version: 1,
         created_at: String::new(),
         updated_at: String::new(),

@@ -5,7 +5,7 @@
 use actix_web::{post, web, HttpRequest, HttpResponse};
 
 use super::record::SubmissionRecord;
-use super::wire::{SubmissionPath, TransitionBody};
+use super::wire::{ReturnBody, SubmissionPath, TransitionBody};
 use crate::api::http::language;
 use crate::api::http::run_db;
 use crate::api::http::write::{self, Versioned};
@@ -97,11 +97,14 @@ async fn transition(
 
 macro_rules! transition_handler {
     ($name:ident, $grant:ty, $path:literal, $t:expr, $doc:literal, $example:expr) => {
+        transition_handler!($name, $grant, $path, $t, $doc, $example, TransitionBody);
+    };
+    ($name:ident, $grant:ty, $path:literal, $t:expr, $doc:literal, $example:expr, $documented:ty) => {
         #[doc = $doc]
         #[utoipa::path(
             tag = "reporting-cycles",
             params(SubmissionPath),
-            request_body(content = TransitionBody, example = $example),
+            request_body(content = $documented, example = $example),
             responses(
                 (status = 200, description = "The submission after the transition", body = Submission),
                 (status = 409, response = crate::api::problems::Conflict),
@@ -135,7 +138,8 @@ transition_handler!(
     "/{code}/submissions/{member_state}/return",
     Transition::Return,
     "Return a submitted report to the state with a comment (admin): submitted -> returned.",
-    json!({"comment": "Please add the 2020 disaggregation by sex."})
+    json!({"comment": "Please add the 2020 disaggregation by sex."}),
+    ReturnBody
 );
 transition_handler!(
     validate_submission,

@@ -26,6 +26,8 @@ pub struct NewReportingCycle {
     pub period_to: i32,
     #[schema(example = "2021-03-31", format = Date)]
     pub due_date: String,
+    /// `open` (the default) or `closed` (takes no submissions until reopened).
+    pub status: Option<CycleStatus>,
 }
 
 /// Changes to a cycle.
@@ -74,11 +76,24 @@ pub struct SubmissionListParams {
     /// Only submissions whose status changed at or after this instant (RFC 3339); a state that never
     /// left `draft` counts as changed when the cycle was opened. Completeness figures follow the
     /// values, commitments and events, which their own lists sync.
-    #[param(example = "2026-01-01T00:00:00Z")]
+    #[param(value_type = Option<String>, format = DateTime, example = "2026-01-01T00:00:00Z")]
     pub updated_since: Option<String>,
     /// Accepted by every list so that a syncing client can send the same parameters everywhere.
     /// Submissions are never deleted, so it changes nothing here.
     pub include_deleted: Option<bool>,
+}
+
+/// What returning a submission takes: a transition comment, required here.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct ReturnBody {
+    /// Why the report goes back to the state.
+    #[schema(
+        max_length = 5000,
+        example = "Please add the 2020 disaggregation by sex."
+    )]
+    pub comment: String,
 }
 
 /// A transition's comment.

@@ -59,10 +59,25 @@ pub struct HemisphereTotals {
     #[schema(example = 41.3)]
     pub indicator_coverage: f64,
     /// Commitments on the work plan by section and status.
-    #[schema(value_type = Object)]
     pub commitments_by_section: BTreeMap<String, StatusCounts>,
     /// Sums of the total values (no disaggregation) of count indicators, per indicator and year.
     pub count_totals: Vec<CountTotal>,
+    /// The same sums over the whole cycle (all its years), per indicator: the figure the
+    /// biennial report leads with.
+    pub cycle_count_totals: Vec<CycleCountTotal>,
+}
+
+/// The hemisphere total of a count indicator over all the years of the cycle.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CycleCountTotal {
+    #[schema(example = "VICTIMS_DETECTED")]
+    pub indicator: String,
+    /// Sum over the cycle's years and the states that reported a total.
+    #[schema(example = 2468)]
+    pub total: u64,
+    /// How many states reported a total in at least one year of the cycle.
+    #[schema(example = 14)]
+    pub states: usize,
 }
 
 /// The hemisphere total of a count indicator in one year.
@@ -103,16 +118,20 @@ fn values_of(cycle: &ReportingCycleRow, indicator: Option<String>) -> ValueFilte
     }
 }
 
-/// Sums of total values of count indicators per indicator and year over the cycle, from the
-/// totals alone (one per state, indicator and period: the cost does not grow with breakdowns).
-fn count_totals(conn: &mut AnyConnection, cycle: &ReportingCycleRow) -> ApiResult<Vec<CountTotal>> {
+/// Sums of total values of count indicators per indicator and year over the cycle, and per
+/// indicator over the whole cycle, from the totals alone (one per state, indicator and period:
+/// the cost does not grow with breakdowns).
+fn count_totals(
+    conn: &mut AnyConnection,
+    cycle: &ReportingCycleRow,
+) -> ApiResult<(Vec<CountTotal>, Vec<CycleCountTotal>)> {
     let indicators: Vec<String> = IndicatorRow::all(conn)?
         .into_iter()
         .filter(|i| i.value_type == crate::domain::ValueType::Count)
         .map(|i| i.code)
         .collect();
     if indicators.is_empty() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), Vec::new()));
     }
     let f = ValueFilter {
         indicators,
@@ -127,7 +146,21 @@ fn count_totals(conn: &mut AnyConnection, cycle: &ReportingCycleRow) -> ApiResul
         e.0 += n;
         e.1.insert(v.member_state);
     }
-    Ok(sums
+    let mut whole: BTreeMap<&String, (u64, HashSet<&String>)> = BTreeMap::new();
+    for ((indicator, _), (total, states)) in &sums {
+        let e = whole.entry(indicator).or_default();
+        e.0 += total;
+        e.1.extend(states);
+    }
+    let whole = whole
+        .into_iter()
+        .map(|(indicator, (total, states))| CycleCountTotal {
+            indicator: indicator.clone(),
+            total,
+            states: states.len(),
+        })
+        .collect();
+    let per_year = sums
         .into_iter()
         .map(|((indicator, year), (total, states))| CountTotal {
             indicator,
@@ -135,7 +168,8 @@ fn count_totals(conn: &mut AnyConnection, cycle: &ReportingCycleRow) -> ApiResul
             total,
             states: states.len(),
         })
-        .collect())
+        .collect();
+    Ok((per_year, whole))
 }
 
 /// The cycle of the biennial report.
@@ -192,7 +226,7 @@ fn biennial(conn: &mut AnyConnection, code: &str, lang: &str) -> ApiResult<Bienn
     let (training_total, training_by_state) =
         training(conn, None, cycle.period_from, cycle.period_to)?;
     let indicator_values = IndicatorValueRow::count(conn, &values_of(&cycle, None))?;
-    let count_totals = count_totals(conn, &cycle)?;
+    let (count_totals, cycle_count_totals) = count_totals(conn, &cycle)?;
     let states: Vec<BiennialState> = subs
         .into_iter()
         .map(|s| {
@@ -231,6 +265,7 @@ fn biennial(conn: &mut AnyConnection, code: &str, lang: &str) -> ApiResult<Bienn
         },
         commitments_by_section: by_section,
         count_totals,
+        cycle_count_totals,
     };
     Ok(BiennialReport {
         cycle: cycle.code.clone(),

@@ -104,7 +104,7 @@ pub struct TrainingSummary {
     pub participants_women: i64,
     pub participants_men: i64,
     /// Per audience: events and participants of events that trained it.
-    #[schema(value_type = Object, example = json!({"police": {"events": 2, "participants": 80}}))]
+    #[schema(example = json!({"police": {"events": 2, "participants": 80}}))]
     pub by_audience: BTreeMap<String, AudienceCount>,
 }
 
