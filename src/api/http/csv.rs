@@ -179,7 +179,11 @@ impl CsvPaths {
     /// `GET PATH.csv?q` is served as `GET PATH?q&format=csv` (any `format` of `q` dropped),
     /// when `PATH.csv` is declared; anything else is left as it is.
     pub fn rewrite(&self, req: &mut actix_web::dev::ServiceRequest) {
-        if req.method() != actix_web::http::Method::GET {
+        // HEAD is served as GET (`fallback::before_routing`), so it is rewritten alike.
+        if !matches!(
+            *req.method(),
+            actix_web::http::Method::GET | actix_web::http::Method::HEAD
+        ) {
             return;
         }
         let Some(list) = req
