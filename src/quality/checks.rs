@@ -13,7 +13,7 @@ use crate::db::AnyConnection;
 use crate::domain::ValueType;
 use crate::error::ApiResult;
 use crate::indicator_import::{Catalog, ValidRow};
-use crate::models::indicator_value::IndicatorValueRow;
+use crate::models::indicator_value::{Filter, IndicatorValueRow};
 
 pub const EXCEEDS_TOTAL: &str = "disaggregation_exceeds_total";
 pub const SUM_MISMATCH: &str = "disaggregation_sum_mismatch";
@@ -149,12 +149,19 @@ pub fn after_import(
             .or_default();
     }
     for ((indicator, state), periods) in groups.iter_mut() {
-        let wanted: Vec<String> = periods.keys().cloned().collect();
-        for s in IndicatorValueRow::for_periods(conn, indicator, state, &wanted)? {
-            if s.deleted_at.is_none() {
-                if let Some(group) = periods.get_mut(&s.period) {
-                    group.insert(s.disaggregation, (number(s.value.as_deref()), None));
-                }
+        // The checks compare totals with one-dimension parts: only those are read back, over
+        // the touched periods' span (periods in between are skipped below).
+        let f = Filter {
+            indicator: Some(indicator.to_string()),
+            member_states: vec![state.to_string()],
+            period_from: periods.keys().next().cloned(),
+            period_to: periods.keys().next_back().cloned(),
+            simple_or: Some(Vec::new()),
+            ..Default::default()
+        };
+        for s in IndicatorValueRow::list(conn, &f, None, i64::MAX)? {
+            if let Some(group) = periods.get_mut(&s.period) {
+                group.insert(s.disaggregation, (number(s.value.as_deref()), None));
             }
         }
     }
