@@ -33,178 +33,169 @@ fn host(
     }
 }
 
-/// The record `input` describes for `writer`: its host checked ([`host`]), then every field at
-/// once (guidelines against the catalog). A new event (`before` is `None`) gets a new id and the
-/// current time; a changed one keeps `before`'s id and creation time (the pipeline stamps the
-/// version and the time of the change).
-fn build(
-    conn: &mut AnyConnection,
-    writer: &Writer,
-    input: &TrainingEventInput,
-    before: Option<&TrainingEventRecord>,
-) -> ApiResult<TrainingEventRecord> {
-    // An omitted host is the reporter's own on create, and stays as it is on a change.
-    let given = match (&input.member_state, before) {
-        (None, Some(b)) => Some(b.row.member_state.as_deref()),
-        (given, _) => given.as_ref().map(|m| m.as_deref()),
-    };
-    let member_state = host(conn, writer, given)?;
-    let mut errors = Vec::new();
-    let mut text = |field: &str, value: Option<&String>, max: usize| -> Option<String> {
-        let v = value?;
-        match contact::text(v, max) {
-            Ok(ok) => Some(ok),
+impl Replaceable for TrainingEventRecord {
+    type Input = TrainingEventInput;
+    /// The record `input` describes for `writer`: its host checked ([`host`]), then every field
+    /// at once (guidelines against the catalog). A new event (`before` is `None`) gets a new id
+    /// and the current time; a changed one keeps `before`'s id and creation time (the pipeline
+    /// stamps the version and the time of the change).
+    fn build(
+        conn: &mut AnyConnection,
+        writer: &Writer,
+        input: &TrainingEventInput,
+        before: Option<&TrainingEventRecord>,
+    ) -> ApiResult<TrainingEventRecord> {
+        // An omitted host is the reporter's own on create, and stays as it is on a change.
+        let given = match (&input.member_state, before) {
+            (None, Some(b)) => Some(b.row.member_state.as_deref()),
+            (given, _) => given.as_ref().map(|m| m.as_deref()),
+        };
+        let member_state = host(conn, writer, given)?;
+        let mut errors = Vec::new();
+        let mut text = |field: &str, value: Option<&String>, max: usize| -> Option<String> {
+            let v = value?;
+            match contact::text(v, max) {
+                Ok(ok) => Some(ok),
+                Err(m) => {
+                    errors.push(FieldError::new(format!("/{field}"), m));
+                    None
+                }
+            }
+        };
+        let organizer = text("organizer", Some(&input.organizer), 300);
+        let title = text("title", Some(&input.title), 300);
+        let description = text("description", input.description.as_ref(), 5000);
+        let city = text("city", input.city.as_ref(), 200);
+        let partners = text("partners", input.partners.as_ref(), 1000);
+
+        let mut date = |field: &str, raw: &str| match contact::date(raw) {
+            Ok(d) => Some(d),
             Err(m) => {
                 errors.push(FieldError::new(format!("/{field}"), m));
                 None
             }
+        };
+        let start = date("start_date", &input.start_date);
+        let end = date("end_date", &input.end_date);
+        if let (Some(s), Some(e)) = (start, end) {
+            if e < s {
+                errors.push(FieldError::new(
+                    "/end_date",
+                    format!("must be on or after start_date ({s})"),
+                ));
+            }
         }
-    };
-    let organizer = text("organizer", Some(&input.organizer), 300);
-    let title = text("title", Some(&input.title), 300);
-    let description = text("description", input.description.as_ref(), 5000);
-    let city = text("city", input.city.as_ref(), 200);
-    let partners = text("partners", input.partners.as_ref(), 1000);
 
-    let mut date = |field: &str, raw: &str| match contact::date(raw) {
-        Ok(d) => Some(d),
-        Err(m) => {
-            errors.push(FieldError::new(format!("/{field}"), m));
-            None
+        let counts = [
+            ("participants_total", input.participants_total),
+            ("participants_women", input.participants_women),
+            ("participants_men", input.participants_men),
+        ];
+        for (field, value) in counts {
+            if value.is_some_and(|n| n < 0) {
+                errors.push(FieldError::new(format!("/{field}"), "must not be negative"));
+            }
         }
-    };
-    let start = date("start_date", &input.start_date);
-    let end = date("end_date", &input.end_date);
-    if let (Some(s), Some(e)) = (start, end) {
-        if e < s {
-            errors.push(FieldError::new(
-                "/end_date",
-                format!("must be on or after start_date ({s})"),
-            ));
-        }
-    }
-
-    let counts = [
-        ("participants_total", input.participants_total),
-        ("participants_women", input.participants_women),
-        ("participants_men", input.participants_men),
-    ];
-    for (field, value) in counts {
-        if value.is_some_and(|n| n < 0) {
-            errors.push(FieldError::new(format!("/{field}"), "must not be negative"));
-        }
-    }
-    let parts = i64::from(input.participants_women.unwrap_or(0))
-        + i64::from(input.participants_men.unwrap_or(0));
-    match input.participants_total {
-        None if input.participants_women.is_some() || input.participants_men.is_some() => {
-            errors.push(FieldError::new(
-                "/participants_total",
-                "is required when participants_women or participants_men is given",
-            ));
-        }
-        Some(total) if total >= 0 && parts > i64::from(total) => {
-            errors.push(FieldError::new(
+        let parts = i64::from(input.participants_women.unwrap_or(0))
+            + i64::from(input.participants_men.unwrap_or(0));
+        match input.participants_total {
+            None if input.participants_women.is_some() || input.participants_men.is_some() => {
+                errors.push(FieldError::new(
+                    "/participants_total",
+                    "is required when participants_women or participants_men is given",
+                ));
+            }
+            Some(total) if total >= 0 && parts > i64::from(total) => {
+                errors.push(FieldError::new(
                 "/participants_total",
                 format!(
                     "must be at least participants_women + participants_men ({parts}): the parts never exceed the total"
                 ),
             ));
+            }
+            _ => {}
         }
-        _ => {}
-    }
 
-    let mut audiences: Vec<Audience> = Vec::new();
-    for (i, a) in input.audiences.iter().enumerate() {
-        if audiences.contains(a) {
-            errors.push(FieldError::new(format!("/audiences/{i}"), "is repeated"));
+        let mut audiences: Vec<Audience> = Vec::new();
+        for (i, a) in input.audiences.iter().enumerate() {
+            if audiences.contains(a) {
+                errors.push(FieldError::new(format!("/audiences/{i}"), "is repeated"));
+            } else {
+                audiences.push(*a);
+            }
+        }
+        audiences.sort();
+
+        let mut guidelines: Vec<(String, i32)> = Vec::new();
+        if input.guidelines.len() > MAX_GUIDELINES {
+            errors.push(FieldError::new(
+                "/guidelines",
+                format!("must have at most {MAX_GUIDELINES} guidelines"),
+            ));
         } else {
-            audiences.push(*a);
-        }
-    }
-    audiences.sort();
-
-    let mut guidelines: Vec<(String, i32)> = Vec::new();
-    if input.guidelines.len() > MAX_GUIDELINES {
-        errors.push(FieldError::new(
-            "/guidelines",
-            format!("must have at most {MAX_GUIDELINES} guidelines"),
-        ));
-    } else {
-        for (i, g) in input.guidelines.iter().enumerate() {
-            let at = format!("/guidelines/{i}");
-            if g.work_plan.is_empty() || g.work_plan.chars().count() > 16 {
-                errors.push(FieldError::new(
-                    format!("{at}/work_plan"),
-                    "must be a work-plan code such as WP2",
-                ));
-            } else if g.number < 1 {
-                errors.push(FieldError::new(
-                    format!("{at}/number"),
-                    "must be at least 1",
-                ));
-            } else if guidelines
-                .iter()
-                .any(|(p, n)| *p == g.work_plan && *n == g.number)
-            {
-                errors.push(FieldError::new(at, "is repeated"));
-            } else if GuidelineRow::find(conn, &g.work_plan, g.number)?.is_none() {
-                errors.push(FieldError::new(
-                    at,
-                    format!(
+            for (i, g) in input.guidelines.iter().enumerate() {
+                let at = format!("/guidelines/{i}");
+                if g.work_plan.is_empty() || g.work_plan.chars().count() > 16 {
+                    errors.push(FieldError::new(
+                        format!("{at}/work_plan"),
+                        "must be a work-plan code such as WP2",
+                    ));
+                } else if g.number < 1 {
+                    errors.push(FieldError::new(
+                        format!("{at}/number"),
+                        "must be at least 1",
+                    ));
+                } else if guidelines
+                    .iter()
+                    .any(|(p, n)| *p == g.work_plan && *n == g.number)
+                {
+                    errors.push(FieldError::new(at, "is repeated"));
+                } else if GuidelineRow::find(conn, &g.work_plan, g.number)?.is_none() {
+                    errors.push(FieldError::new(
+                        at,
+                        format!(
                         "{} guideline {} does not exist (see GET /api/v1/work-plans/{}/guidelines)",
                         g.work_plan, g.number, g.work_plan
                     ),
-                ));
-            } else {
-                guidelines.push((g.work_plan.clone(), g.number));
+                    ));
+                } else {
+                    guidelines.push((g.work_plan.clone(), g.number));
+                }
             }
         }
-    }
-    guidelines.sort();
+        guidelines.sort();
 
-    if !errors.is_empty() {
-        return Err(ApiError::validation(errors));
-    }
-    let iso = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
-    let (id, created_at) = match before {
-        Some(b) => (b.row.id.clone(), b.row.created_at.clone()),
-        None => (write::new_id(), Timestamp::now().to_db()),
-    };
-    Ok(TrainingEventRecord {
-        row: TrainingEventRow {
-            id,
-            member_state,
-            organizer: organizer.unwrap_or_default(),
-            title: title.unwrap_or_default(),
-            description,
-            start_date: iso(start),
-            end_date: iso(end),
-            city,
-            modality: input.modality,
-            participants_total: input.participants_total,
-            participants_women: input.participants_women,
-            participants_men: input.participants_men,
-            partners,
-            version: 1,
-            updated_at: created_at.clone(),
-            created_at,
-            deleted_at: None,
-        },
-        audiences,
-        guidelines,
-    })
-}
-
-impl Replaceable for TrainingEventRecord {
-    type Input = TrainingEventInput;
-    fn build(
-        conn: &mut AnyConnection,
-        writer: &Writer,
-        input: &TrainingEventInput,
-        before: Option<&Self>,
-    ) -> ApiResult<Self> {
-        build(conn, writer, input, before)
+        if !errors.is_empty() {
+            return Err(ApiError::validation(errors));
+        }
+        let iso = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+        let (id, created_at) = match before {
+            Some(b) => (b.row.id.clone(), b.row.created_at.clone()),
+            None => (write::new_id(), Timestamp::now().to_db()),
+        };
+        Ok(TrainingEventRecord {
+            row: TrainingEventRow {
+                id,
+                member_state,
+                organizer: organizer.unwrap_or_default(),
+                title: title.unwrap_or_default(),
+                description,
+                start_date: iso(start),
+                end_date: iso(end),
+                city,
+                modality: input.modality,
+                participants_total: input.participants_total,
+                participants_women: input.participants_women,
+                participants_men: input.participants_men,
+                partners,
+                version: 1,
+                updated_at: created_at.clone(),
+                created_at,
+                deleted_at: None,
+            },
+            audiences,
+            guidelines,
+        })
     }
 }
 
