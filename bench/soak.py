@@ -27,7 +27,6 @@ on Ctrl-C and on error too. Only loopback addresses are used.
 """
 
 import argparse
-import ctypes
 import http.client
 import json
 import os
@@ -42,37 +41,19 @@ import threading
 import time
 import urllib.parse
 
-ADMIN_USER = "soak-admin"
-ADMIN_PASSWORD = "soak admin passphrase 0123"
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import import_bench as ib  # noqa: E402  (process, server and psql helpers)
+
 PASSWORD = "soak reporter passphrase 0123"
-JWT_SECRET = "soak-jwt-secret-0123456789abcdef0123456789abcdef"
 STATES = ["ARG", "BRA", "CHL"]
 INDICATOR = "VICTIMS_DETECTED"
 SEXES = ["female", "male", "other", "unknown"]
 MAX_OPS_PER_THREAD = 10_000_000
 
-children = []
 
 
 def log(msg=""):
     print(msg, flush=True)
-
-
-def _die_with_parent():
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
-
-
-def _on_signal(signum, _frame):
-    raise SystemExit(128 + signum)
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Stats:
@@ -136,84 +117,6 @@ class Client:
         if status not in expect:
             raise RuntimeError(f"{method} {path}: HTTP {status}: {str(body)[:300]}")
         return body
-
-
-class Server:
-    def __init__(self, binary, database_url, workdir):
-        self.port = free_port()
-        self.log_path = os.path.join(workdir, "server.log")
-        env = dict(os.environ)
-        env.update({
-            "DATABASE_URL": database_url,
-            "PALERMO_BIND": f"127.0.0.1:{self.port}",
-            "PALERMO_ADMIN_USERNAME": ADMIN_USER,
-            "PALERMO_ADMIN_PASSWORD": ADMIN_PASSWORD,
-            "PALERMO_JWT_SECRET": JWT_SECRET,
-            "RUST_LOG": os.environ.get("SOAK_RUST_LOG", "warn"),
-        })
-        self.logf = open(self.log_path, "wb")
-        self.proc = subprocess.Popen([binary, "serve"], env=env, stdout=self.logf, stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent)
-        children.append(self.proc)
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited with {self.proc.returncode}:\n{self.log_tail()}")
-            try:
-                c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
-                c.request("GET", "/health/ready")
-                r = c.getresponse()
-                r.read()
-                c.close()
-                if r.status == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError(f"server not ready after 120 s:\n{self.log_tail()}")
-
-    def rss_mb(self):
-        try:
-            with open(f"/proc/{self.proc.pid}/status") as f:
-                for line in f:
-                    if line.startswith("VmRSS:"):
-                        return int(line.split()[1]) / 1024
-        except OSError:
-            pass
-        return 0.0
-
-    def log_tail(self, n=30):
-        try:
-            with open(self.log_path, "rb") as f:
-                return "\n".join(f.read().decode(errors="replace").splitlines()[-n:])
-        except OSError:
-            return ""
-
-
-def kill_children():
-    for p in children:
-        if p.poll() is None:
-            p.terminate()
-    for p in children:
-        try:
-            p.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait(timeout=10)
-    children.clear()
-
-
-def psql(url, sql):
-    env = dict(os.environ, PGCONNECT_TIMEOUT="5")
-    r = subprocess.run(["psql", url, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-At", "-c", sql],
-                       capture_output=True, env=env, timeout=120)
-    if r.returncode != 0:
-        raise RuntimeError(f"psql failed: {r.stderr.decode(errors='replace').strip()}")
-
-
-def with_dbname(url, db):
-    p = urllib.parse.urlsplit(url)
-    return urllib.parse.urlunsplit((p.scheme, p.netloc, "/" + db, p.query, p.fragment))
 
 
 # --------------------------------------------------------------------------- workload
@@ -317,7 +220,7 @@ def main():
     ap.add_argument("--rss-growth-mb", type=float, default=30.0)
     ap.add_argument("--seed", type=int, default=20261201)
     args = ap.parse_args()
-    signal.signal(signal.SIGTERM, _on_signal)
+    signal.signal(signal.SIGTERM, ib._on_signal)
     if not os.path.exists(args.binary):
         raise SystemExit(f"{args.binary} not found: cargo build --release first (or pass --binary)")
 
@@ -329,17 +232,17 @@ def main():
             if host not in ("127.0.0.1", "localhost", "::1"):
                 raise SystemExit("--pg-url must point at a loopback address")
             pg_db = f"palermo_soak_{os.getpid()}"
-            psql(args.pg_url, f"CREATE DATABASE {pg_db}")
-            database_url = with_dbname(args.pg_url, pg_db)
+            ib.psql(args.pg_url, f"CREATE DATABASE {pg_db}")
+            database_url = ib.with_dbname(args.pg_url, pg_db)
             backend = "postgresql"
         else:
             database_url = os.path.join(workdir, "soak.db")
             backend = "sqlite"
-        server = Server(args.binary, database_url, workdir)
+        server = ib.Server(args.binary, database_url, workdir, "soak")
         stats = Stats()
         admin = Client(server.port, stats)
         admin.token = admin.must("POST", "/api/v1/auth/token",
-                                 {"username": ADMIN_USER, "password": ADMIN_PASSWORD})["access_token"]
+                                 {"username": ib.ADMIN_USER, "password": ib.ADMIN_PASSWORD})["access_token"]
         tokens, authorities = {}, {}
         for state in STATES:
             name = f"soak-{state.lower()}"
@@ -381,13 +284,13 @@ def main():
         for t in threads:
             t.start()
         while time.monotonic() < deadline:
-            samples.append((time.monotonic() - start, server.rss_mb(), metric_series(server.port)))
+            samples.append((time.monotonic() - start, server.sampler.rss_kb() / 1024, metric_series(server.port)))
             if server.proc.poll() is not None:
                 raise RuntimeError(f"the server died:\n{server.log_tail()}")
             time.sleep(max(0.0, min(args.sample, deadline - time.monotonic())))
         for t in threads:
             t.join(timeout=90)
-        samples.append((time.monotonic() - start, server.rss_mb(), metric_series(server.port)))
+        samples.append((time.monotonic() - start, server.sampler.rss_kb() / 1024, metric_series(server.port)))
         elapsed = time.monotonic() - start
 
         # ------------------------------------------------------------------ report
@@ -446,10 +349,10 @@ def main():
         check(errors_logged == 0, f"no ERROR in the server log: {errors_logged}")
         return 1 if failures else 0
     finally:
-        kill_children()
+        ib.kill_children()
         if pg_db:
             try:
-                psql(args.pg_url, f"DROP DATABASE IF EXISTS {pg_db} WITH (FORCE)")
+                ib.psql(args.pg_url, f"DROP DATABASE IF EXISTS {pg_db} WITH (FORCE)")
             except (RuntimeError, subprocess.TimeoutExpired) as e:
                 log(f"could not drop {pg_db}: {e}")
         shutil.rmtree(workdir, ignore_errors=True)
@@ -459,5 +362,5 @@ if __name__ == "__main__":
     try:
         sys.exit(main())
     except KeyboardInterrupt:
-        kill_children()
+        ib.kill_children()
         sys.exit(130)
