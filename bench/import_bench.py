@@ -192,7 +192,7 @@ class Client:
 # --------------------------------------------------------------------------- server
 
 class Server:
-    def __init__(self, binary, database_url, workdir, name):
+    def __init__(self, binary, database_url, workdir, name, extra_env=None):
         self.port = free_port()
         self.log_path = os.path.join(workdir, f"server-{name}.log")
         env = dict(os.environ)
@@ -204,6 +204,7 @@ class Server:
             "PALERMO_JWT_SECRET": JWT_SECRET,
             "RUST_LOG": os.environ.get("BENCH_RUST_LOG", "warn"),
         })
+        env.update(extra_env or {})
         if os.environ.get("BENCH_SERVER_PRELOAD"):  # e.g. an allocator: /usr/lib/x86_64-linux-gnu/libjemalloc.so.2
             env["LD_PRELOAD"] = os.environ["BENCH_SERVER_PRELOAD"]
         self.logf = open(self.log_path, "wb")

@@ -37,18 +37,14 @@ Every loop is bounded in count and time; only loopback addresses are used.
 
 import argparse
 import csv
-import ctypes
 import http.client
 import io
 import json
 import os
 import random
-import re
 import shutil
 import signal
-import socket
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import threading
@@ -56,10 +52,10 @@ import time
 import traceback
 import urllib.parse
 
-ADMIN_USER = "stress-admin"
-ADMIN_PASSWORD = "stress admin passphrase 0123"
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import import_bench as ib  # noqa: E402  (process, server and psql helpers)
+
 REPORTER_PASSWORD = "stress reporter passphrase 0123"
-JWT_SECRET = "stress-jwt-secret-0123456789abcdef0123456789abcdef"
 STATES = ["ARG", "BRA", "CHL"]
 LOCKED_STATE = "ARG"
 INDICATOR = "VICTIMS_DETECTED"
@@ -71,31 +67,11 @@ SUBMISSION_ID = f"{CYCLE['code']}/{LOCKED_STATE}"
 MAX_OPS_PER_THREAD = 200_000
 MAX_FOLLOWER_POLLS = 1_000_000
 
-children = []
 
 
 def log(msg=""):
     print(msg, flush=True)
 
-
-def _die_with_parent():
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
-
-
-def _on_signal(signum, _frame):
-    raise SystemExit(128 + signum)
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-# --------------------------------------------------------------------------- HTTP
 
 class Stats:
     """Every request: kind, status, latency, whether it carried If-Match, Retry-After on 503."""
@@ -174,91 +150,6 @@ class Client:
 
 # --------------------------------------------------------------------------- servers and database
 
-class Server:
-    def __init__(self, binary, database_url, workdir, name, pool_size):
-        self.name = name
-        self.port = free_port()
-        self.log_path = os.path.join(workdir, f"server-{name}.log")
-        env = dict(os.environ)
-        env.update({
-            "DATABASE_URL": database_url,
-            "PALERMO_BIND": f"127.0.0.1:{self.port}",
-            "PALERMO_ADMIN_USERNAME": ADMIN_USER,
-            "PALERMO_ADMIN_PASSWORD": ADMIN_PASSWORD,
-            "PALERMO_JWT_SECRET": JWT_SECRET,
-            "RUST_LOG": os.environ.get("STRESS_RUST_LOG", "warn"),
-        })
-        if pool_size:
-            env["PALERMO_DB_POOL_SIZE"] = str(pool_size)
-        self.logf = open(self.log_path, "wb")
-        self.proc = subprocess.Popen([binary, "serve"], env=env, stdout=self.logf, stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent)
-        children.append(self.proc)
-        self.wait_ready()
-
-    def wait_ready(self, timeout=120):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server {self.name} exited with {self.proc.returncode}:\n{self.log_tail()}")
-            try:
-                c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
-                c.request("GET", "/health/ready")
-                r = c.getresponse()
-                r.read()
-                c.close()
-                if r.status == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError(f"server {self.name} not ready after {timeout} s:\n{self.log_tail()}")
-
-    def log_tail(self, n=30):
-        try:
-            with open(self.log_path, "rb") as f:
-                return "\n".join(f.read().decode(errors="replace").splitlines()[-n:])
-        except OSError:
-            return ""
-
-
-def kill_children():
-    for p in children:
-        if p.poll() is None:
-            p.terminate()
-    for p in children:
-        try:
-            p.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait(timeout=10)
-    children.clear()
-
-
-def psql(url, sql, check=True, timeout=300):
-    env = dict(os.environ, PGCONNECT_TIMEOUT="5")
-    r = subprocess.run(["psql", url, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-At", "-c", sql],
-                       capture_output=True, env=env, timeout=timeout)
-    if check and r.returncode != 0:
-        raise RuntimeError(f"psql failed ({r.returncode}): {r.stderr.decode(errors='replace').strip()}")
-    return r
-
-
-def with_dbname(url, db):
-    p = urllib.parse.urlsplit(url)
-    return urllib.parse.urlunsplit((p.scheme, p.netloc, "/" + db, p.query, p.fragment))
-
-
-def check_loopback(url):
-    host = urllib.parse.urlsplit(url).hostname or ""
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        raise SystemExit(f"--pg-url must point at a loopback address, not {host!r}")
-
-
-def redact(url):
-    return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", url)
-
-
 class Db:
     """Read-only access to the audit trail and the value rows, for invariants 4 and 5."""
 
@@ -272,7 +163,7 @@ class Db:
                 return [tuple("" if x is None else str(x) for x in row) for row in conn.execute(sql)]
             finally:
                 conn.close()
-        r = psql(self.pg_url, f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)")
+        r = ib.psql(self.pg_url, f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)")
         return [tuple(row) for row in csv.reader(io.StringIO(r.stdout.decode()))]
 
 
@@ -704,6 +595,10 @@ def check(shared, admin, db, follower_copy, verdicts):
 
 # --------------------------------------------------------------------------- main
 
+def pool_env(pool_size):
+    return {"PALERMO_DB_POOL_SIZE": str(pool_size)} if pool_size else {}
+
+
 def run(args, workdir):
     stats = Stats()
     if args.sqlite:
@@ -711,12 +606,12 @@ def run(args, workdir):
         database_url, db = db_path, Db(sqlite_path=db_path)
         log(f"backend: SQLite {db_path}")
     else:
-        database_url = with_dbname(args.pg_url, args.dbname)
+        database_url = ib.with_dbname(args.pg_url, args.dbname)
         db = Db(pg_url=database_url)
-        log(f"backend: PostgreSQL {redact(database_url)}")
+        log(f"backend: PostgreSQL {ib.redact(database_url)}")
 
-    servers = [Server(args.binary, database_url, workdir, "a", args.pool_size)]
-    servers.append(Server(args.binary, database_url, workdir, "b", args.pool_size))  # after a migrated
+    servers = [ib.Server(args.binary, database_url, workdir, "a", pool_env(args.pool_size))]
+    servers.append(ib.Server(args.binary, database_url, workdir, "b", pool_env(args.pool_size)))  # after a migrated
     log(f"servers: a on 127.0.0.1:{servers[0].port} (pid {servers[0].proc.pid}), "
         f"b on 127.0.0.1:{servers[1].port} (pid {servers[1].proc.pid})")
     try:
@@ -731,7 +626,7 @@ def run_with(args, stats, servers, db):
     shared = Shared(args)
     shared.stats = stats
     admin = Client(servers[0].port, stats)
-    body, _ = admin.must("POST", "/api/v1/auth/token", {"username": ADMIN_USER, "password": ADMIN_PASSWORD})
+    body, _ = admin.must("POST", "/api/v1/auth/token", {"username": ib.ADMIN_USER, "password": ib.ADMIN_PASSWORD})
     admin.token = body["access_token"]
     tokens = {}
     for st in STATES:
@@ -847,8 +742,8 @@ def main():
     if not os.access(args.binary, os.X_OK):
         raise SystemExit(f"no palermo binary at {args.binary}")
     signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C, even if started with SIGINT ignored
-    signal.signal(signal.SIGTERM, _on_signal)
-    signal.signal(signal.SIGHUP, _on_signal)
+    signal.signal(signal.SIGTERM, ib._on_signal)
+    signal.signal(signal.SIGHUP, ib._on_signal)
     log("command: " + " ".join([os.path.basename(sys.executable)] + sys.argv))
     log(f"machine: {os.cpu_count()} cores, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}; "
         f"binary {args.binary}")
@@ -858,10 +753,10 @@ def main():
     created_db, ok = False, False
     try:
         if not args.sqlite:
-            check_loopback(args.pg_url)
+            ib.check_loopback(args.pg_url)
             if not shutil.which("psql"):
                 raise SystemExit("psql not found (needed for PostgreSQL; or run with --sqlite)")
-            psql(args.pg_url, f"CREATE DATABASE {args.dbname}")
+            ib.psql(args.pg_url, f"CREATE DATABASE {args.dbname}")
             created_db = True
         ok = run(args, workdir)
     except (KeyboardInterrupt, SystemExit) as e:
@@ -870,9 +765,9 @@ def main():
         log(f"\nERROR: {type(e).__name__}: {e}")
         traceback.print_exc()
     finally:
-        kill_children()
+        ib.kill_children()
         if created_db and not args.keep:
-            r = psql(args.pg_url, f"DROP DATABASE IF EXISTS {args.dbname} WITH (FORCE)", check=False)
+            r = ib.psql(args.pg_url, f"DROP DATABASE IF EXISTS {args.dbname} WITH (FORCE)", check=False)
             log(f"dropped database {args.dbname}" if r.returncode == 0
                 else f"could not drop database {args.dbname}: {r.stderr.decode(errors='replace').strip()}")
         if args.keep:
