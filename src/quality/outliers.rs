@@ -113,40 +113,26 @@ fn score_series(
     let sd = var.sqrt();
     let median = median_of(&sorted(points.iter().map(|p| p.value).collect()));
     match algorithm {
-        Algorithm::ZScore => {
-            if sd == 0.0 {
-                return;
-            }
-            for p in points {
-                let score = (p.value - mean) / sd;
-                if score.abs() > threshold {
-                    emit(
-                        p,
-                        Score {
-                            mean,
-                            std_dev: sd,
-                            median,
-                            score,
-                            lower_bound: mean - threshold * sd,
-                            upper_bound: mean + threshold * sd,
-                        },
-                    );
-                }
-            }
-        }
-        Algorithm::ModifiedZScore => {
-            let deviations: Vec<f64> = points.iter().map(|p| (p.value - median).abs()).collect();
-            let mad = median_of(&sorted(deviations.clone()));
-            let scale = if mad > 0.0 {
-                mad / 0.6745
+        // Both z-scores measure the distance from a centre in units of a spread.
+        Algorithm::ZScore | Algorithm::ModifiedZScore => {
+            let (center, scale) = if algorithm == Algorithm::ZScore {
+                (mean, sd)
             } else {
-                1.253_314 * deviations.iter().sum::<f64>() / nf
+                let deviations: Vec<f64> =
+                    points.iter().map(|p| (p.value - median).abs()).collect();
+                let mad = median_of(&sorted(deviations.clone()));
+                let scale = if mad > 0.0 {
+                    mad / 0.6745
+                } else {
+                    1.253_314 * deviations.iter().sum::<f64>() / nf
+                };
+                (median, scale)
             };
             if scale == 0.0 {
                 return;
             }
             for p in points {
-                let score = (p.value - median) / scale;
+                let score = (p.value - center) / scale;
                 if score.abs() > threshold {
                     emit(
                         p,
@@ -155,8 +141,8 @@ fn score_series(
                             std_dev: sd,
                             median,
                             score,
-                            lower_bound: median - threshold * scale,
-                            upper_bound: median + threshold * scale,
+                            lower_bound: center - threshold * scale,
+                            upper_bound: center + threshold * scale,
                         },
                     );
                 }
