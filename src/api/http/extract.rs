@@ -257,7 +257,7 @@ fn form_urlencoded_parse(query: &str) -> form_urlencoded::Parse<'_> {
 fn field_error(prefix: &str, message: &str, sep: char) -> ApiError {
     let join = |name: &str| {
         if sep == '/' {
-            format!("{prefix}/{name}")
+            format!("{prefix}/{}", pointer_token(name))
         } else if prefix.is_empty() {
             name.to_string()
         } else {
@@ -275,7 +275,11 @@ fn field_error(prefix: &str, message: &str, sep: char) -> ApiError {
     }
     if let Some(name) = quoted(message, "unknown field ") {
         // serde_path_to_error sometimes already points at the unknown field itself.
-        let already = prefix.rsplit(['/', '.']).next() == Some(name.as_str());
+        let already = if sep == '/' {
+            prefix.rsplit('/').next() == Some(pointer_token(&name).as_str())
+        } else {
+            prefix.rsplit('.').next() == Some(name.as_str())
+        };
         let field = if already {
             prefix.to_string()
         } else {
@@ -293,6 +297,11 @@ fn field_error(prefix: &str, message: &str, sep: char) -> ApiError {
         prefix.to_string()
     };
     ApiError::validation(vec![FieldError::new(field, message.to_string())])
+}
+
+/// A key as one JSON Pointer reference token (RFC 6901: `~` is `~0`, `/` is `~1`).
+fn pointer_token(name: &str) -> String {
+    name.replace('~', "~0").replace('/', "~1")
 }
 
 fn strip_position(message: &str) -> String {
@@ -383,6 +392,14 @@ mod tests {
         assert_eq!(fields(e), (422, vec!["/name".to_string()]));
         let e = decode_json::<Outer>(br#"{"name":"x","items":[],"extra":1}"#).unwrap_err();
         assert_eq!(fields(e), (422, vec!["/extra".to_string()]));
+    }
+
+    #[test]
+    fn an_unknown_key_with_a_slash_or_tilde_is_one_escaped_pointer() {
+        let e = decode_json::<Outer>(br#"{"name":"x","items":[],"/name":1}"#).unwrap_err();
+        assert_eq!(fields(e), (422, vec!["/~1name".to_string()]));
+        let e = decode_json::<Outer>(br#"{"name":"x","items":[{"n":1,"a~b":2}]}"#).unwrap_err();
+        assert_eq!(fields(e), (422, vec!["/items/0/a~0b".to_string()]));
     }
 
     #[test]
