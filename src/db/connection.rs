@@ -15,6 +15,13 @@ pub enum AnyConnection {
     Sqlite(SqliteConnection),
 }
 
+impl AnyConnection {
+    /// Whether this is a PostgreSQL connection, for the few queries written per backend.
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, Self::Postgresql(_))
+    }
+}
+
 /// A validated `DATABASE_URL`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DatabaseUrl {

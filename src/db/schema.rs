@@ -192,7 +192,7 @@ diesel::table! {
         created_at -> Text,
         updated_at -> Text,
         deleted_at -> Nullable<Text>,
-        /// Generated from `disaggregation` (read-only).
+        /// Generated from `disaggregation` (read-only), on PostgreSQL only.
         dim_sex -> Nullable<Text>,
         dim_age_group -> Nullable<Text>,
         dim_form_of_exploitation -> Nullable<Text>,

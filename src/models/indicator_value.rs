@@ -226,7 +226,9 @@ impl IndicatorValueRow {
         let Some(f) = Self::narrowed(conn, f)? else {
             return Ok(0);
         };
-        let n: i64 = Self::matching(&f).count().get_result(conn)?;
+        let n: i64 = Self::matching(&f, conn.is_postgres())
+            .count()
+            .get_result(conn)?;
         Ok(usize::try_from(n).unwrap_or(0))
     }
 
@@ -237,12 +239,14 @@ impl IndicatorValueRow {
         after: Option<&Key>,
         limit: i64,
     ) -> QueryResult<Vec<Self>> {
-        let mut q = Self::matching(f).select(Self::as_select()).order((
-            iv::indicator,
-            iv::member_state,
-            iv::period,
-            iv::disaggregation,
-        ));
+        let mut q = Self::matching(f, conn.is_postgres())
+            .select(Self::as_select())
+            .order((
+                iv::indicator,
+                iv::member_state,
+                iv::period,
+                iv::disaggregation,
+            ));
         if let Some((i, m, p, d)) = after {
             // A row-value comparison: both backends serve it as a range of the natural-key
             // index, so a deep page costs what the first one does (the OR-expanded form is
@@ -296,8 +300,11 @@ impl IndicatorValueRow {
         })))
     }
 
-    /// The values matching `f`, as a query to select from or count.
-    fn matching(f: &Filter) -> iv::BoxedQuery<'static, MultiBackend> {
+    /// The values matching `f`, as a query to select from or count. A dimension filter is an
+    /// equality on its generated column on PostgreSQL (whose statistics tell the planner how
+    /// selective it is) and a match on the canonical text on SQLite, which has no such columns
+    /// (see the migration `dimension_columns_unindexed`).
+    fn matching(f: &Filter, postgres: bool) -> iv::BoxedQuery<'static, MultiBackend> {
         let mut q = iv::table.into_boxed();
         if let Some(v) = &f.indicator {
             q = q.filter(iv::indicator.eq(v.clone()));
@@ -328,13 +335,13 @@ impl IndicatorValueRow {
         for (d, c) in &f.dimensions {
             let c = c.clone();
             q = match d.as_str() {
-                // Each dimension has a generated column and an index in the list's order.
-                "sex" => q.filter(iv::dim_sex.eq(c)),
-                "age_group" => q.filter(iv::dim_age_group.eq(c)),
-                "form_of_exploitation" => q.filter(iv::dim_form_of_exploitation.eq(c)),
-                "citizenship" => q.filter(iv::dim_citizenship.eq(c)),
-                "sector" => q.filter(iv::dim_sector.eq(c)),
-                // A dimension added later without its column: the canonical text, `;d=c;`.
+                "sex" if postgres => q.filter(iv::dim_sex.eq(c)),
+                "age_group" if postgres => q.filter(iv::dim_age_group.eq(c)),
+                "form_of_exploitation" if postgres => q.filter(iv::dim_form_of_exploitation.eq(c)),
+                "citizenship" if postgres => q.filter(iv::dim_citizenship.eq(c)),
+                "sector" if postgres => q.filter(iv::dim_sector.eq(c)),
+                // SQLite, or a dimension added later without its column: the canonical text,
+                // `;d=c;`.
                 _ => q.filter(
                     diesel::dsl::sql::<diesel::sql_types::Bool>(
                         "(';' || disaggregation || ';') LIKE ",
