@@ -310,8 +310,8 @@ def raw_rows(values):
 RAW_COLUMNS = ("id, indicator, member_state, period, disaggregation, value, flag, comment, source, "
                "reported_by, version, created_at, updated_at, deleted_at")
 
-# Same columns, types, constraints (foreign keys included) and indexes as indicator_values in
-# migrations/*/..._indicators; created in the server's own database, next to the tables it references.
+# Same columns, types, constraints (foreign keys included) and indexes as SQLite's indicator_values
+# (migrations/sqlite); created in the server's own database, next to the tables it references.
 RAW_DDL = """
 CREATE TABLE raw_indicator_values (
     id TEXT PRIMARY KEY NOT NULL,
@@ -331,6 +331,17 @@ CREATE TABLE raw_indicator_values (
     UNIQUE (indicator, member_state, period, disaggregation)
 );
 CREATE INDEX raw_indicator_values_updated_at ON raw_indicator_values (updated_at);
+CREATE INDEX raw_indicator_values_totals ON raw_indicator_values (period, indicator, member_state)
+    WHERE disaggregation = '';
+"""
+
+# PostgreSQL copies the live table's shape (its generated dimension columns, checks and indexes
+# included, whatever the migrations made it) and adds the foreign keys LIKE leaves out.
+RAW_DDL_POSTGRES = """
+CREATE TABLE raw_indicator_values (LIKE indicator_values INCLUDING ALL);
+ALTER TABLE raw_indicator_values
+    ADD FOREIGN KEY (indicator) REFERENCES indicators (code),
+    ADD FOREIGN KEY (member_state) REFERENCES member_states (code);
 """
 
 
@@ -362,7 +373,7 @@ def psql(url, sql, stdin_data=None, check=True):
 
 
 def raw_postgres(url, rows):
-    psql(url, RAW_DDL)
+    psql(url, RAW_DDL_POSTGRES)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     for r in rows:
