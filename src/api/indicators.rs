@@ -20,7 +20,7 @@ use crate::api::http::pagination::Page;
 use crate::api::http::precondition::IfMatch;
 use crate::api::http::rows::{KeyedRow, Since};
 use crate::api::http::write;
-use crate::auth::{Admin, Caller, With};
+use crate::auth::{Admin, Bearer, Caller, With};
 use crate::db::text_enum::JsonText;
 use crate::db::AnyConnection;
 use crate::domain::contact;
@@ -56,11 +56,12 @@ pub struct Dimension {
 #[get("")]
 pub async fn list_dimensions(
     req: HttpRequest,
-    _caller: Caller,
+    who: Bearer,
     state: web::Data<AppState>,
     query: ListQuery<NoFilter>,
 ) -> ApiResult<HttpResponse> {
-    list::respond::<Dimensions>(&req, &state.pool, query.list.since()?, &query.list).await
+    list::respond_signed_in::<Dimensions>(&req, &state.pool, who, query.list.since()?, &query.list)
+        .await
 }
 
 /// The dimensions in their reporting order; the filter is `updated_since`.
@@ -160,11 +161,18 @@ impl KeyedRow for IndicatorRow {
 #[get("")]
 pub async fn list_indicators(
     req: HttpRequest,
-    _caller: Caller,
+    who: Bearer,
     state: web::Data<AppState>,
     query: ListQuery<NoFilter>,
 ) -> ApiResult<HttpResponse> {
-    list::respond::<Since<IndicatorRow>>(&req, &state.pool, query.list.since()?, &query.list).await
+    list::respond_signed_in::<Since<IndicatorRow>>(
+        &req,
+        &state.pool,
+        who,
+        query.list.since()?,
+        &query.list,
+    )
+    .await
 }
 
 /// Get one indicator.

@@ -12,7 +12,7 @@ use crate::api::http::language;
 use crate::api::http::list::{self, ListParams, ListQuery, Listing};
 use crate::api::http::pagination::Page;
 use crate::api::http::run_db;
-use crate::auth::Caller;
+use crate::auth::{Bearer, Caller};
 use crate::db::AnyConnection;
 use crate::domain::MemberStateCode;
 pub use crate::domain::Subregion;
@@ -172,7 +172,7 @@ impl Listing for States {
 #[get("")]
 pub async fn list_member_states(
     req: HttpRequest,
-    _caller: Caller,
+    who: Bearer,
     state: web::Data<AppState>,
     query: ListQuery<MemberStateListParams>,
 ) -> ApiResult<HttpResponse> {
@@ -182,7 +182,8 @@ pub async fn list_member_states(
         since: query.list.since()?,
         lang,
     };
-    let mut res = list::respond::<States>(&req, &state.pool, filter, &query.list).await?;
+    let mut res =
+        list::respond_signed_in::<States>(&req, &state.pool, who, filter, &query.list).await?;
     res.headers_mut().insert(
         header::CONTENT_LANGUAGE,
         header::HeaderValue::from_static(lang),

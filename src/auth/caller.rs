@@ -46,52 +46,93 @@ impl Caller {
     }
 }
 
+/// A bearer token whose signature, issuer, audience and expiry are checked, and whose user is
+/// not yet: [`Bearer::caller`] checks that against the database. A handler that takes this
+/// instead of [`Caller`] does the check in the same trip to the database as its own query (one
+/// hop to the blocking pool instead of two), with the same effect: a deactivated user or a
+/// changed password is refused at once.
+#[derive(Debug, Clone)]
+pub struct Bearer {
+    claims: crate::auth::token::Claims,
+}
+
+impl Bearer {
+    fn from_headers(req: &HttpRequest, state: &AppState) -> Result<Self, ApiError> {
+        let value = match req.headers().get(header::AUTHORIZATION) {
+            None => return Err(ApiError::unauthorized(
+                "Send `Authorization: Bearer <token>`; get a token from POST /api/v1/auth/token.",
+            )),
+            Some(v) => v.to_str().map_err(|_| {
+                ApiError::invalid_token("The Authorization header is not valid text.")
+            })?,
+        };
+        let token = match value.split_once(' ') {
+            Some((scheme, token))
+                if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
+            {
+                token.trim()
+            }
+            _ => {
+                return Err(ApiError::invalid_token(
+                    "The Authorization header must be `Bearer <token>`.",
+                ))
+            }
+        };
+        let claims = state
+            .tokens
+            .verify(token)
+            .map_err(|e| ApiError::invalid_token(format!("The token was refused: {e}.")))?;
+        Ok(Self { claims })
+    }
+
+    /// The caller the token stands for, if its user still exists, is active and has not
+    /// revoked the token since (by changing the password).
+    pub fn caller(&self, conn: &mut crate::db::AnyConnection) -> Result<Caller, ApiError> {
+        let Some(user) = UserRow::find(conn, &self.claims.sub)? else {
+            return Err(ApiError::invalid_token(
+                "The token's user no longer exists.",
+            ));
+        };
+        if !user.active || user.token_version != self.claims.tv {
+            return Err(ApiError::invalid_token(
+                "The token was revoked: sign in again.",
+            ));
+        }
+        Ok(Caller {
+            user_id: user.id,
+            username: user.username,
+            role: user.role,
+            member_state: user.member_state,
+        })
+    }
+}
+
+impl FromRequest for Bearer {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(match req.app_data::<web::Data<AppState>>() {
+            None => Err(ApiError::internal("application state missing")),
+            Some(state) => Self::from_headers(req, state),
+        })
+    }
+}
+
 impl FromRequest for Caller {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
-        let auth = req
-            .headers()
-            .get(header::AUTHORIZATION)
-            .map(|v| v.to_str().map(str::to_string));
+        let bearer = state
+            .as_ref()
+            .ok_or_else(|| ApiError::internal("application state missing"))
+            .and_then(|state| Bearer::from_headers(req, state));
         Box::pin(async move {
+            let bearer = bearer?;
             let state = state.ok_or_else(|| ApiError::internal("application state missing"))?;
-            let token = match auth {
-                None => return Err(ApiError::unauthorized("Send `Authorization: Bearer <token>`; get a token from POST /api/v1/auth/token.")),
-                Some(Err(_)) => return Err(ApiError::invalid_token("The Authorization header is not valid text.")),
-                Some(Ok(value)) => match value.split_once(' ') {
-                    Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => {
-                        token.trim().to_string()
-                    }
-                    _ => return Err(ApiError::invalid_token("The Authorization header must be `Bearer <token>`.")),
-                },
-            };
-            let claims = state
-                .tokens
-                .verify(&token)
-                .map_err(|e| ApiError::invalid_token(format!("The token was refused: {e}.")))?;
-            let user = run_db(&state.pool, move |conn| {
-                Ok(UserRow::find(conn, &claims.sub)?.map(|u| (u, claims.tv)))
-            })
-            .await?;
-            let Some((user, tv)) = user else {
-                return Err(ApiError::invalid_token(
-                    "The token's user no longer exists.",
-                ));
-            };
-            if !user.active || user.token_version != tv {
-                return Err(ApiError::invalid_token(
-                    "The token was revoked: sign in again.",
-                ));
-            }
-            Ok(Caller {
-                user_id: user.id,
-                username: user.username,
-                role: user.role,
-                member_state: user.member_state,
-            })
+            run_db(&state.pool, move |conn| bearer.caller(conn)).await
         })
     }
 }

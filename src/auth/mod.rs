@@ -8,7 +8,7 @@ pub mod password;
 pub mod throttle;
 pub mod token;
 
-pub use caller::Caller;
+pub use caller::{Bearer, Caller};
 pub use grant::{Admin, Owner, Scope, With, Writer};
 pub use throttle::LoginThrottle;
 pub use token::TokenService;

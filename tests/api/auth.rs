@@ -249,6 +249,21 @@ async fn deactivating_a_user_revokes_its_tokens_and_blocks_sign_in() {
         401,
         "token of a deactivated user"
     );
+    // Lists check the token's user in the same trip to the database as their query.
+    for path in [
+        "/api/v1/indicator-values?indicator=VICTIMS_DETECTED",
+        "/api/v1/member-states",
+        "/api/v1/national-authorities",
+        "/api/v1/national-authorities.csv",
+        "/api/v1/indicator-values?format=csv",
+    ] {
+        let res = app.get(path, &token).await;
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "{path}");
+        assert!(
+            !res.text().await.expect("body").contains("ARG"),
+            "{path}: nothing is read for a refused token"
+        );
+    }
     assert_eq!(
         app.try_sign_in("arg-system", PASSWORD).await.status(),
         StatusCode::UNAUTHORIZED

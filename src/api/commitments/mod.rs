@@ -17,7 +17,7 @@ use crate::api::http::pagination::{Page, PageParams};
 use crate::api::http::precondition::IfMatch;
 use crate::api::http::run_db;
 use crate::api::http::write::{self, Versioned};
-use crate::auth::{Caller, Owner, With, Writer};
+use crate::auth::{Bearer, Caller, Owner, With, Writer};
 use crate::db::pool::write_transaction;
 use crate::db::AnyConnection;
 use crate::error::{ApiError, ApiResult};
@@ -255,11 +255,11 @@ pub async fn list_commitment_history(
 #[get("")]
 pub async fn list_commitments(
     req: HttpRequest,
-    _caller: Caller,
+    who: Bearer,
     state: web::Data<AppState>,
     query: ListQuery<CommitmentListParams>,
 ) -> ApiResult<HttpResponse> {
     let ListQuery { filter, list } = query;
     let filter = record::filter(filter, &list)?;
-    list::respond::<Commitments>(&req, &state.pool, filter, &list).await
+    list::respond_signed_in::<Commitments>(&req, &state.pool, who, filter, &list).await
 }

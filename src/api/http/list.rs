@@ -19,6 +19,7 @@ use crate::api::http::extract::decode_query;
 use crate::api::http::pagination::{Page, PageParams};
 use crate::api::http::query::{self, Repeated};
 use crate::api::http::run_db;
+use crate::auth::Bearer;
 use crate::db::{AnyConnection, Pool};
 use crate::error::{ApiError, ApiResult};
 use crate::timestamp::Timestamp;
@@ -167,10 +168,35 @@ pub async fn respond<L: Listing>(
     filter: L::Filter,
     list: &ListParams,
 ) -> ApiResult<HttpResponse> {
+    answer::<L>(req, pool, None, filter, list).await
+}
+
+/// [`respond`] for a list any signed-in caller may read: the token's user is checked in the same
+/// trip to the database as the page's query (before it; a refused token reads nothing).
+pub async fn respond_signed_in<L: Listing>(
+    req: &HttpRequest,
+    pool: &Pool,
+    who: Bearer,
+    filter: L::Filter,
+    list: &ListParams,
+) -> ApiResult<HttpResponse> {
+    answer::<L>(req, pool, Some(who), filter, list).await
+}
+
+async fn answer<L: Listing>(
+    req: &HttpRequest,
+    pool: &Pool,
+    who: Option<Bearer>,
+    filter: L::Filter,
+    list: &ListParams,
+) -> ApiResult<HttpResponse> {
     let page = list.page();
     let limit = page.limit()?;
     let after: Option<L::Key> = page.after(L::KIND)?;
     if csv::wanted(req, list.format) {
+        if let Some(who) = who {
+            run_db(pool, move |conn| who.caller(conn)).await?;
+        }
         let filter = Arc::new(filter);
         return Ok(csv::stream(
             pool,
@@ -182,6 +208,9 @@ pub async fn respond<L: Listing>(
         ));
     }
     let rows = run_db(pool, move |conn| {
+        if let Some(who) = &who {
+            who.caller(conn)?;
+        }
         Ok::<_, ApiError>(L::fetch(conn, &filter, after.as_ref(), limit + 1)?)
     })
     .await?;

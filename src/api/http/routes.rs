@@ -40,13 +40,13 @@ macro_rules! record_routes {
         #[get("")]
         pub async fn $name(
             req: HttpRequest,
-            _caller: $crate::auth::Caller,
+            who: $crate::auth::Bearer,
             state: actix_web::web::Data<$crate::state::AppState>,
             query: ListQuery<$params>,
         ) -> $crate::error::ApiResult<actix_web::HttpResponse> {
             let ListQuery { filter, list } = query;
             let filter = ($filter)(filter, &list)?;
-            list::respond::<$listing>(&req, &state.pool, filter, &list).await
+            list::respond_signed_in::<$listing>(&req, &state.pool, who, filter, &list).await
         }
         $crate::record_routes!(@next [$tag, $rec, $view, $input, $patch] $($rest)*);
     };

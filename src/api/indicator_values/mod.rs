@@ -19,7 +19,7 @@ use crate::api::http::pagination::Page;
 use crate::api::http::precondition::{IdPath, IfMatch};
 use crate::api::http::run_db;
 use crate::api::http::write;
-use crate::auth::{Caller, Owner, With, Writer};
+use crate::auth::{Bearer, Caller, Owner, With, Writer};
 use crate::db::pool::write_transaction;
 use crate::error::{ApiError, ApiResult};
 use crate::indicator_import::{
@@ -197,13 +197,13 @@ pub async fn import_indicator_values(
 #[get("")]
 pub async fn list_indicator_values(
     req: HttpRequest,
-    _caller: Caller,
+    who: Bearer,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let (ListQuery { filter, list }, repeated) =
         ListQuery::<ValueListParams>::parse(req.query_string(), &record::repeatable())?;
     let filter = record::filter(filter, &repeated, &list)?;
-    list::respond::<Values>(&req, &state.pool, filter, &list).await
+    list::respond_signed_in::<Values>(&req, &state.pool, who, filter, &list).await
 }
 
 /// Get one value (also a deleted one, with `deleted_at` set).

@@ -29,7 +29,7 @@ use crate::api::http::pagination::{Page, PageParams};
 use crate::api::http::precondition::IfMatch;
 use crate::api::http::run_db;
 use crate::api::http::write::{self, Versioned};
-use crate::auth::{Admin, Caller, With};
+use crate::auth::{Admin, Bearer, Caller, With};
 use crate::domain::contact;
 use crate::error::{ApiError, ApiResult};
 use crate::models::reporting_cycle::ReportingCycleRow;
@@ -59,12 +59,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[get("")]
 pub async fn list_reporting_cycles(
     req: HttpRequest,
-    _caller: Caller,
+    who: Bearer,
     state: web::Data<AppState>,
     query: ListQuery<NoFilter>,
 ) -> ApiResult<HttpResponse> {
     let since = query.list.since()?;
-    list::respond::<record::Cycles>(&req, &state.pool, since, &query.list).await
+    list::respond_signed_in::<record::Cycles>(&req, &state.pool, who, since, &query.list).await
 }
 
 /// Open a reporting cycle (admin).

@@ -18,7 +18,7 @@ use crate::api::http::idempotency::IdempotencyKey;
 use crate::api::http::list::{self, ListParams, ListQuery};
 use crate::api::http::pagination::{Page, PageParams};
 use crate::api::http::precondition::{IdPath, IfMatch};
-use crate::auth::Caller;
+use crate::auth::Bearer;
 use crate::error::{ApiError, ApiResult};
 use crate::models::training_event::TrainingEventRecord;
 use crate::state::AppState;
@@ -47,7 +47,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[get("")]
 pub async fn list_training_events(
     req: HttpRequest,
-    _caller: Caller,
+    who: Bearer,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let (ListQuery { filter, list }, repeated) = ListQuery::<TrainingEventListParams>::parse(
@@ -55,7 +55,7 @@ pub async fn list_training_events(
         &["audience", "guideline"],
     )?;
     let filter = filters::filter(filter, &repeated, &list)?;
-    list::respond::<Events>(&req, &state.pool, filter, &list).await
+    list::respond_signed_in::<Events>(&req, &state.pool, who, filter, &list).await
 }
 
 crate::record_routes! {

@@ -18,7 +18,7 @@ use crate::api::http::list::{self, ListParams, ListQuery};
 use crate::api::http::pagination::{Page, PageParams};
 use crate::api::http::precondition::{IdPath, IfMatch};
 use crate::api::http::write::{self, Versioned};
-use crate::auth::{Admin, Caller, With};
+use crate::auth::{Admin, Bearer, Caller, With};
 use crate::error::{ApiError, ApiResult};
 use crate::indicator_import::Catalog;
 use crate::models::validation_rule::{Filter, ValidationRuleRow};
@@ -46,7 +46,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[get("")]
 pub async fn list_validation_rules(
     req: HttpRequest,
-    _caller: Caller,
+    who: Bearer,
     state: web::Data<AppState>,
     query: ListQuery<ValidationRuleListParams>,
 ) -> ApiResult<HttpResponse> {
@@ -56,7 +56,7 @@ pub async fn list_validation_rules(
         updated_since: list.since()?,
         include_deleted: list.include_deleted(),
     };
-    list::respond::<Rules>(&req, &state.pool, filter, &list).await
+    list::respond_signed_in::<Rules>(&req, &state.pool, who, filter, &list).await
 }
 
 /// Define a validation rule (admin). Both expressions are parsed and checked against the

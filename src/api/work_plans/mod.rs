@@ -19,7 +19,7 @@ use crate::api::http::pagination::Page;
 use crate::api::http::rows::Since;
 use crate::api::http::run_db;
 use crate::api::http::write::{self, Versioned};
-use crate::auth::{Admin, Caller, With};
+use crate::auth::{Admin, Bearer, Caller, With};
 use crate::error::{ApiError, ApiResult};
 use crate::models::work_plan::{GuidelineRow, WorkPlanRow};
 use crate::state::AppState;
@@ -99,11 +99,18 @@ async fn plan_part<L: Listing<Filter = PlanPart>>(
 #[get("")]
 pub async fn list_work_plans(
     req: HttpRequest,
-    _caller: Caller,
+    who: Bearer,
     state: web::Data<AppState>,
     query: ListQuery<NoFilter>,
 ) -> ApiResult<HttpResponse> {
-    list::respond::<Since<WorkPlanRow>>(&req, &state.pool, query.list.since()?, &query.list).await
+    list::respond_signed_in::<Since<WorkPlanRow>>(
+        &req,
+        &state.pool,
+        who,
+        query.list.since()?,
+        &query.list,
+    )
+    .await
 }
 
 /// Get a work plan with its aims, principles and sections.
