@@ -5,6 +5,7 @@
 pub mod completeness;
 pub mod locks;
 pub mod submissions;
+pub mod suppression;
 
 use crate::db::AnyConnection;
 use crate::error::{ApiError, ApiResult};
