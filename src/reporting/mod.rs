@@ -3,7 +3,9 @@
 //! indicator table, and the locks. Storage in, `ApiResult`/`QueryResult` out; nothing of HTTP.
 
 pub mod completeness;
+pub mod count_sums;
 pub mod locks;
+pub mod publication;
 pub mod submissions;
 pub mod suppression;
 

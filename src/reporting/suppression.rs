@@ -207,18 +207,18 @@ mod tests {
             };
             rows.swap(rank, p);
             let pivot = rows[rank].clone();
-            for r in 0..rows.len() {
-                if r == rank || rows[r][col] == 0 {
+            for (r, row) in rows.iter_mut().enumerate() {
+                let f = row[col];
+                if r == rank || f == 0 {
                     continue;
                 }
-                let f = rows[r][col];
-                let row: Vec<i128> = rows[r]
+                let reduced: Vec<i128> = row
                     .iter()
                     .zip(&pivot)
                     .map(|(x, y)| x * pivot[col] - y * f)
                     .collect();
-                let g = row.iter().fold(0, |g, &x| gcd(g, x));
-                rows[r] = row
+                let g = reduced.iter().fold(0, |g, &x| gcd(g, x));
+                *row = reduced
                     .into_iter()
                     .map(|x| if g > 1 { x / g } else { x })
                     .collect();
