@@ -84,7 +84,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
 
 /// List the public indicator values: validated data only, small counts withheld, no token.
 /// In natural-key order (indicator, member state, period, disaggregation), with the value list's
-/// filters (`flag` may not be `confidential`). Only values of validated
+/// filters (`flag` selects by the flag the state reported, and may not be `confidential`; a
+/// selected value that is withheld still shows `suppressed`). Only values of validated
 /// submissions are public: a member state's values whose year falls in a reporting cycle its
 /// submission is validated for; and of those only totals and values broken down by one
 /// dimension. Each group (indicator, member state, period) is protected as a whole before any of

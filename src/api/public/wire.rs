@@ -8,7 +8,10 @@ use crate::domain::ValueFlag;
 use crate::reporting::count_sums::{CountTotal, CycleCountTotal};
 use crate::reporting::publication::Published;
 
-/// The flag of a public value.
+/// The flag of a public value: `provisional`, `estimated` and `below_threshold` as the reporting
+/// state set them; `suppressed` when the public view withholds the value (`value` is `null`):
+/// confidential, a count from 1 to `PALERMO_PUBLIC_MIN_CELL - 1`, or a cell withheld so that no
+/// such value can be recomputed from its group's total and the other cells of its breakdown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PublicFlag {
@@ -44,6 +47,7 @@ pub struct PublicValue {
     #[serde(serialize_with = "crate::db::text_enum::serialize_json_text")]
     #[schema(value_type = crate::openapi::types::PublicDataValue)]
     pub value: Option<String>,
+    /// `null` when the state set no flag and the value is shown.
     pub flag: Option<PublicFlag>,
     /// Where the reporting state took the value from (`null` when withheld).
     pub source: Option<String>,
