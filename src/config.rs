@@ -51,6 +51,16 @@ pub struct Settings {
     #[arg(long, env = "PALERMO_TRUSTED_PROXIES")]
     pub trusted_proxies: Option<String>,
 
+    /// Smallest count the public view (`/api/v1/public/...`) shows: counts from 1 to this minus
+    /// one are withheld, with the cells that would let anyone recompute them.
+    #[arg(long, env = "PALERMO_PUBLIC_MIN_CELL", default_value_t = 5, value_parser = clap::value_parser!(i64).range(1..=1000))]
+    pub public_min_cell: i64,
+
+    /// Requests per minute each client address may make to the public view (bursts up to as
+    /// many), counted by each process; past it 429 with `Retry-After`.
+    #[arg(long, env = "PALERMO_PUBLIC_RATE_PER_MINUTE", default_value_t = 120, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub public_rate_per_minute: u32,
+
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "PALERMO_WORKERS")]
     pub workers: Option<usize>,
@@ -69,6 +79,8 @@ impl Settings {
             cors_origins: None,
             db_pool_size: 8,
             trusted_proxies: None,
+            public_min_cell: 5,
+            public_rate_per_minute: 120,
             workers: Some(2),
         }
     }

@@ -41,6 +41,7 @@ header while there is more.",
         (name = "training-events", description = "Training events (guidelines 12, 32 and 45; mandates 1 to 5): who was trained, when, where and on which guidelines, by member states and, for regional events, by the General Secretariat."),
         (name = "reports", description = "Reports of mandate 10 (any role): implementation by guideline and state, country profiles, the biennial report with hemisphere totals."),
         (name = "validation-rules", description = "Data quality: validation rules the General Secretariat defines over indicator values (left side, operator, right side, importance, missing-value strategy), evaluated per member state and period; blocking rules guard submission."),
+        (name = "public", description = "The public view, without a token: validated submissions only, confidential values never, small counts withheld with the cells that would let anyone recompute them (`flag: suppressed`). Cacheable (`ETag`, `Cache-Control: public`) and throttled per client address."),
         (name = "changes", description = "The ordered feed of every change, for clients that keep a synchronised copy."),
         (name = "operations", description = "Health, metrics and the API description; no authentication."),
     ),
@@ -59,6 +60,8 @@ header while there is more.",
             problems::TooManyRequests,
             problems::InternalError,
             problems::Unavailable,
+            crate::api::public::Throttled,
+            crate::api::public::NotModified,
         )
     ),
     modifiers(&BearerScheme)
@@ -99,7 +102,9 @@ fn operations(
 
 /// Paths that need no token.
 fn is_public(path: &str) -> bool {
-    !path.starts_with("/api/v1/") || path == "/api/v1/auth/token"
+    !path.starts_with("/api/v1/")
+        || path == "/api/v1/auth/token"
+        || path.starts_with(crate::api::public::PREFIX)
 }
 
 fn response_ref(name: &str) -> RefOr<utoipa::openapi::Response> {

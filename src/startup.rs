@@ -127,6 +127,10 @@ impl Application {
                 settings.trusted_proxies.as_deref().unwrap_or(""),
             )?),
             metrics: Arc::new(Metrics::default()),
+            public: Arc::new(api::public::PublicView::new(
+                settings.public_min_cell,
+                settings.public_rate_per_minute,
+            )),
         };
         let spec = openapi_document();
         let table = RouteTable::from_openapi(&spec);

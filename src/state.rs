@@ -15,4 +15,6 @@ pub struct AppState {
     /// Reverse proxies whose forwarding headers name the client.
     pub proxies: Arc<TrustedProxies>,
     pub metrics: Arc<Metrics>,
+    /// The public view's settings and per-address throttle.
+    pub public: Arc<crate::api::public::PublicView>,
 }

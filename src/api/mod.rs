@@ -13,6 +13,7 @@ pub mod metrics;
 pub mod national_authorities;
 pub mod outliers;
 pub mod problems;
+pub mod public;
 pub mod register;
 pub mod reporting_cycles;
 pub mod reports;
@@ -45,6 +46,7 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         ("/changes", changes::configure),
         ("/training-events", training_events::configure),
         ("/validation-rules", validation_rules::configure),
+        ("/public", public::configure),
     ];
     for (path, configure) in resources {
         cfg.service(scope::scope(path).configure(configure));

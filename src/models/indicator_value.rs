@@ -80,6 +80,8 @@ pub struct Filter {
     pub indicators: Vec<String>,
     /// Only totals, values broken down by one dimension, and these disaggregations (canonical).
     pub simple_or: Option<Vec<String>>,
+    /// Only values of these (member state, first year, last year) windows; `Some(empty)`: none.
+    pub windows: Option<Vec<(String, i32, i32)>>,
 }
 
 impl IndicatorValueRow {
@@ -300,6 +302,26 @@ impl IndicatorValueRow {
         })))
     }
 
+    /// Values of a member state in a span of years, for any of `windows` (one OR of ranges of
+    /// the natural-key index; no window matches nothing).
+    fn in_windows(
+        windows: &[(String, i32, i32)],
+    ) -> Box<dyn BoxableExpression<iv::table, MultiBackend, SqlType = diesel::sql_types::Bool>>
+    {
+        let mut any: Box<
+            dyn BoxableExpression<iv::table, MultiBackend, SqlType = diesel::sql_types::Bool>,
+        > = Box::new(diesel::dsl::sql::<diesel::sql_types::Bool>("1 = 0"));
+        for (ms, from, to) in windows {
+            any = Box::new(
+                any.or(iv::member_state
+                    .eq(ms.clone())
+                    .and(iv::period.ge(from.to_string()))
+                    .and(iv::period.le(format!("{to}~")))),
+            );
+        }
+        any
+    }
+
     /// The values matching `f`, as a query to select from or count. A dimension filter is an
     /// equality on its generated column on PostgreSQL (whose statistics tell the planner how
     /// selective it is) and a match on the canonical text on SQLite, which has no such columns
@@ -352,6 +374,9 @@ impl IndicatorValueRow {
         }
         if let Some(v) = &f.flag {
             q = q.filter(iv::flag.eq(*v));
+        }
+        if let Some(windows) = &f.windows {
+            q = q.filter(Self::in_windows(windows));
         }
         if let Some(v) = &f.updated_since {
             q = q.filter(iv::updated_at.ge(v.clone()));

@@ -101,6 +101,24 @@ impl SubmissionRow {
     crate::insert_row!(sub);
     crate::versioned_update!(sub, cycle, member_state);
 
+    /// (member state, first year, last year) of every validated submission (of `cycle`, or of
+    /// all cycles): the data the public view may show.
+    pub fn validated_years(
+        conn: &mut AnyConnection,
+        cycle: Option<&str>,
+    ) -> QueryResult<Vec<(String, i32, i32)>> {
+        let mut q = sub::table
+            .inner_join(rc::table.on(rc::code.eq(sub::cycle)))
+            .filter(sub::status.eq(SubmissionStatus::Validated))
+            .select((sub::member_state, rc::period_from, rc::period_to))
+            .order((sub::member_state, rc::period_from))
+            .into_boxed();
+        if let Some(c) = cycle {
+            q = q.filter(sub::cycle.eq(c.to_string()));
+        }
+        q.load(conn)
+    }
+
     /// Cycles (code, years, work plan) in which `member_state`'s submission locks its data.
     pub fn locking_cycles(
         conn: &mut AnyConnection,

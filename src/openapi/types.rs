@@ -65,6 +65,15 @@ json_schema! {
 }
 
 json_schema! {
+    /// A value of the public view: typed by its indicator, `null` when withheld.
+    PublicDataValue => json!({
+        "type": ["number", "boolean", "string", "null"],
+        "description": "Typed by the indicator's `value_type` (a whole number for `count`); `null` when withheld (`flag: suppressed`).",
+        "example": 42,
+    });
+}
+
+json_schema! {
     /// A record as it was before or after a change: the resource's own JSON.
     Record => json!({
         "type": "object",

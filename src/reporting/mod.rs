@@ -3,8 +3,11 @@
 //! indicator table, and the locks. Storage in, `ApiResult`/`QueryResult` out; nothing of HTTP.
 
 pub mod completeness;
+pub mod count_sums;
 pub mod locks;
+pub mod publication;
 pub mod submissions;
+pub mod suppression;
 
 use crate::db::AnyConnection;
 use crate::error::{ApiError, ApiResult};

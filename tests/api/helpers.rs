@@ -248,6 +248,20 @@ impl TestApp {
     }
 }
 
+/// Opens the reporting cycle 2019-2020 (work plan WP2) as admin.
+pub async fn open_cycle(app: &TestApp) {
+    let body = json!({"code": "2019-2020", "work_plan": "WP2", "period_from": 2019, "period_to": 2020, "due_date": "2021-03-31"});
+    let res = app
+        .send_json(
+            Method::POST,
+            "/api/v1/reporting-cycles",
+            Some(&app.admin_token),
+            &body,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED, "cycle 2019-2020 opened");
+}
+
 /// Asserts a problem+json response with `status`; returns its body.
 pub async fn assert_problem(res: Response, status: u16) -> Value {
     let got = res.status().as_u16();

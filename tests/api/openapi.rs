@@ -53,7 +53,14 @@ fn every_operation_is_documented_with_id_tag_errors_and_security() {
                 responses.keys().any(|k| k.starts_with('2')),
                 "{at}: a success response"
             );
-            let protected = path.starts_with("/api/v1/") && path != "/api/v1/auth/token";
+            let public_view = path.starts_with("/api/v1/public/");
+            let protected =
+                path.starts_with("/api/v1/") && path != "/api/v1/auth/token" && !public_view;
+            if public_view {
+                assert_eq!(op["security"], serde_json::json!([]), "{at}: no token");
+                assert!(!responses.contains_key("401"), "{at}: no 401");
+                assert!(responses.contains_key("429"), "{at}: throttled");
+            }
             if protected {
                 assert!(responses.contains_key("401"), "{at}: 401");
                 assert!(

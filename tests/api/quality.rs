@@ -84,19 +84,6 @@ async fn parts_above_a_total_are_written_with_a_warning_and_consistent_parts_giv
     assert_eq!(summary["warnings"], json!([]), "{summary}");
 }
 
-async fn open_cycle(app: &TestApp) {
-    let body = json!({"code": "2019-2020", "work_plan": "WP2", "period_from": 2019, "period_to": 2020, "due_date": "2021-03-31"});
-    let res = app
-        .send_json(
-            Method::POST,
-            "/api/v1/reporting-cycles",
-            Some(&app.admin_token),
-            &body,
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::CREATED);
-}
-
 async fn act(app: &TestApp, token: &str, action: &str) -> reqwest::Response {
     app.send_json(
         Method::POST,

@@ -1,6 +1,7 @@
 //! Security headers on every response: `X-Content-Type-Options: nosniff` always;
 //! `Cache-Control: no-store` when the request carried credentials or the response carries a
-//! token; a restrictive `Content-Security-Policy` and `X-Frame-Options: DENY` on Swagger UI,
+//! token, except on the public view (`/api/v1/public/`), whose answers are the same for everyone
+//! and say how they may be cached; a restrictive `Content-Security-Policy` and `X-Frame-Options: DENY` on Swagger UI,
 //! whose assets are all served by palermo itself (so it works offline under the policy).
 
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -23,7 +24,8 @@ impl Exposure {
     pub fn of(req: &ServiceRequest) -> Self {
         let path = req.path();
         Self {
-            credentials: req.headers().contains_key(header::AUTHORIZATION)
+            credentials: (req.headers().contains_key(header::AUTHORIZATION)
+                && !path.starts_with(crate::api::public::PREFIX))
                 || path == "/api/v1/auth/token",
             swagger_ui: path == "/swagger-ui" || path.starts_with("/swagger-ui/"),
         }

@@ -109,13 +109,16 @@ impl<T: Serialize> Page<T> {
     /// The 200 response with a `Link` header when there is a next page.
     pub fn respond(self, req: &HttpRequest) -> HttpResponse {
         let mut res = HttpResponse::Ok();
-        if let Some(cursor) = &self.next_cursor {
-            res.insert_header((
-                header::LINK,
-                format!("<{}>; rel=\"next\"", next_url(req, cursor)),
-            ));
+        if let Some(link) = self.link(req) {
+            res.insert_header((header::LINK, link));
         }
         res.json(self)
+    }
+
+    /// The `Link` header of the next page, when there is one.
+    pub fn link(&self, req: &HttpRequest) -> Option<String> {
+        let cursor = self.next_cursor.as_deref()?;
+        Some(format!("<{}>; rel=\"next\"", next_url(req, cursor)))
     }
 }
 

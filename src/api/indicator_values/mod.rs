@@ -10,8 +10,9 @@ use actix_web::http::StatusCode;
 use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-pub use wire::{Batch, IndicatorValue};
-use wire::{ImportParams, ImportProblem, ImportRejected, ImportSummary, Mode, ValueListParams};
+pub use record::{filter as value_filter, repeatable as repeatable_filters};
+pub use wire::{Batch, IndicatorValue, ValueListParams};
+use wire::{ImportParams, ImportProblem, ImportRejected, ImportSummary, Mode};
 
 use crate::api::http::extract::{QueryParams, MAX_BODY_LIMIT};
 use crate::api::http::list::{self, ListParams, ListQuery};

@@ -22,6 +22,8 @@ use crate::models::national_authority::{Filter as AuthorityFilter, NationalAutho
 use crate::models::reporting_cycle::ReportingCycleRow;
 use crate::models::work_plan::GuidelineRow;
 use crate::reporting::completeness::Completeness;
+use crate::reporting::count_sums::CountSums;
+pub use crate::reporting::count_sums::{CountTotal, CycleCountTotal};
 use crate::reporting::{self, submissions::submissions_of};
 use crate::state::AppState;
 use crate::timestamp::Timestamp;
@@ -67,34 +69,6 @@ pub struct HemisphereTotals {
     pub cycle_count_totals: Vec<CycleCountTotal>,
 }
 
-/// The hemisphere total of a count indicator over all the years of the cycle.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CycleCountTotal {
-    #[schema(example = "VICTIMS_DETECTED")]
-    pub indicator: String,
-    /// Sum over the cycle's years and the states that reported a total.
-    #[schema(example = 2468)]
-    pub total: u64,
-    /// How many states reported a total in at least one year of the cycle.
-    #[schema(example = 14)]
-    pub states: usize,
-}
-
-/// The hemisphere total of a count indicator in one year.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CountTotal {
-    #[schema(example = "VICTIMS_DETECTED")]
-    pub indicator: String,
-    #[schema(example = 2019)]
-    pub year: i32,
-    /// Sum over the states that reported a total.
-    #[schema(example = 1234)]
-    pub total: u64,
-    /// How many states reported a total.
-    #[schema(example = 12)]
-    pub states: usize,
-}
-
 /// The biennial report of a cycle.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct BiennialReport {
@@ -138,38 +112,11 @@ fn count_totals(
         totals_only: true,
         ..values_of(cycle, None)
     };
-    let mut sums: BTreeMap<(String, i32), (u64, HashSet<String>)> = BTreeMap::new();
+    let mut sums = CountSums::default();
     for v in IndicatorValueRow::list(conn, &f, None, MANY)? {
-        let year = v.period.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0);
-        let n: u64 = v.value.as_deref().and_then(|t| t.parse().ok()).unwrap_or(0);
-        let e = sums.entry((v.indicator, year)).or_default();
-        e.0 += n;
-        e.1.insert(v.member_state);
+        sums.add(&v.indicator, &v.period, &v.member_state, v.value.as_deref());
     }
-    let mut whole: BTreeMap<&String, (u64, HashSet<&String>)> = BTreeMap::new();
-    for ((indicator, _), (total, states)) in &sums {
-        let e = whole.entry(indicator).or_default();
-        e.0 += total;
-        e.1.extend(states);
-    }
-    let whole = whole
-        .into_iter()
-        .map(|(indicator, (total, states))| CycleCountTotal {
-            indicator: indicator.clone(),
-            total,
-            states: states.len(),
-        })
-        .collect();
-    let per_year = sums
-        .into_iter()
-        .map(|((indicator, year), (total, states))| CountTotal {
-            indicator,
-            year,
-            total,
-            states: states.len(),
-        })
-        .collect();
-    Ok((per_year, whole))
+    Ok(sums.totals(false))
 }
 
 /// The cycle of the biennial report.
