@@ -54,6 +54,9 @@ pub struct Settings {
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "PALERMO_WORKERS")]
     pub workers: Option<usize>,
+
+    #[command(flatten)]
+    pub webhooks: crate::webhooks::WebhookSettings,
 }
 
 impl Settings {
@@ -70,6 +73,7 @@ impl Settings {
             db_pool_size: 8,
             trusted_proxies: None,
             workers: Some(2),
+            webhooks: crate::webhooks::WebhookSettings::default(),
         }
     }
 }

@@ -42,6 +42,7 @@ header while there is more.",
         (name = "reports", description = "Reports of mandate 10 (any role): implementation by guideline and state, country profiles, the biennial report with hemisphere totals."),
         (name = "validation-rules", description = "Data quality: validation rules the General Secretariat defines over indicator values (left side, operator, right side, importance, missing-value strategy), evaluated per member state and period; blocking rules guard submission."),
         (name = "changes", description = "The ordered feed of every change, for clients that keep a synchronised copy."),
+        (name = "webhooks", description = "Webhook subscriptions (admin only): every change-feed event POSTed to a URL as it happens, with the resource as it was then, signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of \"id.timestamp.body\">` keyed by the secret's base64-decoded bytes after `whsec_`). Delivered at least once: a non-2xx answer, a timeout or a refused connection is retried with exponential backoff and jitter (first retry within 30 s, then growing, for about a day), with the same `webhook-id`; receivers should deduplicate on it. The delivery log shows every attempt's outcome."),
         (name = "operations", description = "Health, metrics and the API description; no authentication."),
     ),
     components(

@@ -31,6 +31,7 @@ use crate::db::{self, DatabaseUrl, Pool};
 use crate::metrics::Metrics;
 use crate::openapi::{self, BaseDoc};
 use crate::state::AppState;
+use crate::webhooks;
 
 /// Longest time to send a request's head.
 const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
@@ -74,6 +75,8 @@ pub fn open_database(settings: &Settings) -> Result<(DatabaseUrl, Pool), String>
 pub struct Application {
     port: u16,
     server: Server,
+    /// The webhook worker, stopped when the server's future ends or is dropped.
+    worker: Option<webhooks::worker::Worker>,
 }
 
 impl Application {
@@ -127,6 +130,15 @@ impl Application {
                 settings.trusted_proxies.as_deref().unwrap_or(""),
             )?),
             metrics: Arc::new(Metrics::default()),
+            webhook_policy: settings.webhooks.policy(),
+        };
+        let worker = if settings.webhooks.worker {
+            Some(webhooks::worker::start(
+                state.pool.clone(),
+                &settings.webhooks,
+            )?)
+        } else {
+            None
         };
         let spec = openapi_document();
         let table = RouteTable::from_openapi(&spec);
@@ -219,6 +231,7 @@ impl Application {
         Ok(Self {
             port,
             server: server.run(),
+            worker,
         })
     }
 
@@ -227,6 +240,7 @@ impl Application {
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let _worker = self.worker;
         self.server.await
     }
 }

@@ -15,4 +15,6 @@ pub struct AppState {
     /// Reverse proxies whose forwarding headers name the client.
     pub proxies: Arc<TrustedProxies>,
     pub metrics: Arc<Metrics>,
+    /// Where webhook subscriptions may point.
+    pub webhook_policy: crate::webhooks::address::Policy,
 }

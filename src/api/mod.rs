@@ -20,6 +20,7 @@ pub mod submission_validation;
 pub mod training_events;
 pub mod users;
 pub mod validation_rules;
+pub mod webhooks;
 pub mod work_plans;
 
 use utoipa_actix_web::scope;
@@ -45,6 +46,7 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         ("/changes", changes::configure),
         ("/training-events", training_events::configure),
         ("/validation-rules", validation_rules::configure),
+        ("/webhooks", webhooks::configure),
     ];
     for (path, configure) in resources {
         cfg.service(scope::scope(path).configure(configure));

@@ -39,6 +39,47 @@ macro_rules! versioned_row {
     };
 }
 
+/// Inside `impl Versioned for Row` of a row deleted as a tombstone (a `deleted_at` field): like
+/// [`versioned_row!`], but `find` sees live rows only and `stamp` dates a deletion by the change
+/// that made it (only live rows are ever changed).
+#[macro_export]
+macro_rules! tombstoned_row {
+    ($id:ident) => {
+        fn find(
+            conn: &mut $crate::db::AnyConnection,
+            id: &str,
+        ) -> ::diesel::QueryResult<Option<Self>> {
+            Ok(Self::find(conn, id)?.filter(|r| r.deleted_at.is_none()))
+        }
+        fn insert(&self, conn: &mut $crate::db::AnyConnection) -> ::diesel::QueryResult<()> {
+            Self::insert(self, conn)
+        }
+        fn store(
+            &self,
+            conn: &mut $crate::db::AnyConnection,
+            expected_version: i32,
+        ) -> ::diesel::QueryResult<bool> {
+            self.update(conn, expected_version)
+        }
+        fn id(&self) -> &str {
+            &self.$id
+        }
+        fn version(&self) -> i32 {
+            self.version
+        }
+        fn updated_at(&self) -> &str {
+            &self.updated_at
+        }
+        fn stamp(&mut self, version: i32, updated_at: &str) {
+            self.version = version;
+            self.updated_at = updated_at.to_string();
+            if let Some(deleted_at) = &mut self.deleted_at {
+                *deleted_at = updated_at.to_string();
+            }
+        }
+    };
+}
+
 /// Inside `impl Versioned for Row`: `id`, `version`, `updated_at` and `stamp` for a row with the
 /// fields `$id`, `version` and `updated_at`.
 #[macro_export]
