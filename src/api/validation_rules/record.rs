@@ -83,7 +83,7 @@ impl Versioned for ValidationRuleRow {
     type View = ValidationRule;
     const TABLE: &'static str = "validation_rules";
 
-    crate::tombstoned_row!(id);
+    crate::versioned_row!(id, tombstoned);
     fn owner(&self) -> Owner<'_> {
         Owner::Secretariat
     }

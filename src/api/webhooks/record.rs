@@ -141,7 +141,7 @@ impl Versioned for WebhookRow {
     type View = Webhook;
     const TABLE: &'static str = "webhooks";
 
-    crate::tombstoned_row!(id);
+    crate::versioned_row!(id, tombstoned);
     fn owner(&self) -> Owner<'_> {
         Owner::Secretariat
     }
