@@ -134,6 +134,8 @@ def one_run(backend, binary, database_url, workdir, args, run):
         t0 = time.perf_counter()
         write_events(server.port, client.token, args.events, args.writers)
         ib.log(f"  wrote {args.events} events in {time.perf_counter() - t0:.1f} s (worker off)")
+        if receiver.count():
+            raise RuntimeError("deliveries arrived while the worker was off: the measurement would be wrong")
     finally:
         server.stop()
     env_on = {"PALERMO_WEBHOOK_WORKER": "true", "PALERMO_WEBHOOK_ALLOW_PRIVATE": "true",

@@ -58,6 +58,14 @@ mod tests {
     }
 
     #[test]
+    fn the_largest_configurable_base_still_retries_within_30_seconds() {
+        let slowest = Schedule {
+            base: Duration::from_millis(25_000),
+        };
+        assert!(slowest.delay(1, 0.999).unwrap() <= Duration::from_secs(30));
+    }
+
+    #[test]
     fn delays_grow_and_the_schedule_lasts_about_a_day() {
         let mut total = Duration::ZERO;
         let mut previous = Duration::ZERO;

@@ -30,10 +30,10 @@ pub struct WebhookSettings {
         action = clap::ArgAction::Set, value_parser = clap::builder::BoolishValueParser::new())]
     pub allow_private: bool,
 
-    /// Delay before the first retry of a failed delivery, in milliseconds (before ±20 % jitter);
-    /// each further retry waits 4 times longer, 7 retries in all.
+    /// Delay before the first retry of a failed delivery, in milliseconds (1 to 25000, before
+    /// ±20 % jitter, so at most 30 s); each further retry waits 4 times longer, 7 retries in all.
     #[arg(long = "webhook-retry-base-ms", env = "PALERMO_WEBHOOK_RETRY_BASE_MS", default_value_t = 15_000,
-        value_parser = clap::value_parser!(u64).range(1..=30_000))]
+        value_parser = clap::value_parser!(u64).range(1..=25_000))]
     pub retry_base_ms: u64,
 
     /// How often the worker looks for new changes and due deliveries when idle, in milliseconds.
