@@ -522,3 +522,51 @@ async fn two_instances_deliver_each_event_exactly_once() {
         "no delivery was attempted twice"
     );
 }
+
+/// A refused connection is retried on the backoff schedule (here with a 1 ms base), then the
+/// delivery is `failed`; a redelivery puts it back in the queue with a fresh schedule.
+#[tokio::test]
+async fn a_refused_connection_is_retried_until_the_schedule_is_spent_then_failed() {
+    let app = spawn_app_with(|s| {
+        fast(s);
+        s.webhooks.retry_base_ms = 1;
+    })
+    .await;
+    // A port nothing listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let hook = subscribe(&app, &format!("http://127.0.0.1:{port}/hooks")).await;
+    let hook_id = hook["id"].as_str().unwrap();
+    create_event(&app, &app.address, "Sin receptor").await;
+
+    let log = wait_log(&app, hook_id, 1, |d| d["status"] == "failed").await;
+    let d = &log[0];
+    assert_eq!(d["attempts"], 8, "the first attempt and 7 retries: {d}");
+    assert!(d["last_status_code"].is_null());
+    assert!(d["next_attempt_at"].is_null());
+    let error = d["last_error"].as_str().unwrap().to_lowercase();
+    assert!(error.contains("refused"), "{error}");
+    assert_eq!(deliveries(&app, hook_id, "?status=failed").await.len(), 1);
+
+    let res = app
+        .request(
+            Method::POST,
+            &format!(
+                "{HOOKS}/{hook_id}/deliveries/{}/redeliver",
+                d["id"].as_str().unwrap()
+            ),
+            Some(&app.admin_token),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    let requeued: Value = res.json().await.unwrap();
+    assert_eq!(requeued["status"], "pending");
+    assert_eq!(requeued["attempts"], 0);
+    assert_eq!(requeued["id"], d["id"]);
+    assert_eq!(requeued["payload"], d["payload"]);
+}
