@@ -64,6 +64,9 @@ pub struct Settings {
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "PALERMO_WORKERS")]
     pub workers: Option<usize>,
+
+    #[command(flatten)]
+    pub webhooks: crate::webhooks::WebhookSettings,
 }
 
 impl Settings {
@@ -82,6 +85,7 @@ impl Settings {
             public_min_cell: 5,
             public_rate_per_minute: 120,
             workers: Some(2),
+            webhooks: crate::webhooks::WebhookSettings::default(),
         }
     }
 }

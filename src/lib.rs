@@ -18,3 +18,4 @@ pub mod reporting;
 pub mod startup;
 pub mod state;
 pub mod timestamp;
+pub mod webhooks;

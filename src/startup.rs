@@ -31,6 +31,7 @@ use crate::db::{self, DatabaseUrl, Pool};
 use crate::metrics::Metrics;
 use crate::openapi::{self, BaseDoc};
 use crate::state::AppState;
+use crate::webhooks;
 
 /// Longest time to send a request's head.
 const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
@@ -74,6 +75,8 @@ pub fn open_database(settings: &Settings) -> Result<(DatabaseUrl, Pool), String>
 pub struct Application {
     port: u16,
     server: Server,
+    /// The webhook worker, stopped when the server's future ends or is dropped.
+    worker: Option<webhooks::worker::Worker>,
 }
 
 impl Application {
@@ -131,6 +134,15 @@ impl Application {
                 settings.public_min_cell,
                 settings.public_rate_per_minute,
             )),
+            webhook_policy: settings.webhooks.policy(),
+        };
+        let worker = if settings.webhooks.worker {
+            Some(webhooks::worker::start(
+                state.pool.clone(),
+                &settings.webhooks,
+            )?)
+        } else {
+            None
         };
         let spec = openapi_document();
         let table = RouteTable::from_openapi(&spec);
@@ -223,6 +235,7 @@ impl Application {
         Ok(Self {
             port,
             server: server.run(),
+            worker,
         })
     }
 
@@ -231,6 +244,7 @@ impl Application {
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let _worker = self.worker;
         self.server.await
     }
 }

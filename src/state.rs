@@ -17,4 +17,6 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// The public view's settings and per-address throttle.
     pub public: Arc<crate::api::public::PublicView>,
+    /// Where webhook subscriptions may point.
+    pub webhook_policy: crate::webhooks::address::Policy,
 }

@@ -30,7 +30,7 @@ pub struct Change {
     pub sequence: i64,
     /// `national_authority`, `commitment`, `training_event`, `indicator_value`,
     /// `indicator_value_batch`, `indicator`, `work_plan`, `reporting_cycle`, `submission`
-    /// (and `user`, for administrators).
+    /// (and `user` and `webhook`, for administrators).
     pub resource_type: String,
     pub resource_id: String,
     /// `create`, `update`, `delete`, `deactivate`, `import`, `submit`, ...
@@ -43,7 +43,7 @@ pub struct Change {
 }
 
 /// Where the resource of an audit event can be read.
-fn resource_url(r: &AuditEventRow) -> Option<String> {
+pub fn resource_url(r: &AuditEventRow) -> Option<String> {
     let id = &r.resource_id;
     Some(match r.resource_type.as_str() {
         "national_authority" => format!("/api/v1/national-authorities/{id}"),
@@ -54,6 +54,7 @@ fn resource_url(r: &AuditEventRow) -> Option<String> {
         "reporting_cycle" => format!("/api/v1/reporting-cycles/{id}"),
         "user" => format!("/api/v1/users/{id}"),
         "validation_rule" => format!("/api/v1/validation-rules/{id}"),
+        "webhook" => format!("/api/v1/webhooks/{id}"),
         "submission" => {
             let (cycle, ms) = id.split_once('/')?;
             format!("/api/v1/reporting-cycles/{cycle}/submissions/{ms}")
@@ -99,7 +100,7 @@ pub struct ChangesParams {
 /// in order. Every page, the last included, has a `next_cursor` (on an empty page, the `after`
 /// given): keep it and pass it as `after` to get only what changed since, then read the changed
 /// resources; an empty page means nothing is new yet. The `Link` header is sent only when more
-/// changes are already there. Account changes are shown to administrators only.
+/// changes are already there. Account and webhook changes are shown to administrators only.
 #[utoipa::path(tag = "changes", params(ChangesParams), responses((status = 200, description = "A page of changes", body = Page<Change>)))]
 #[get("")]
 pub async fn list_changes(
@@ -117,7 +118,11 @@ pub async fn list_changes(
         .after(KIND)
         .map_err(|_| ApiError::invalid("after", "is not a cursor of this feed"))?
         .unwrap_or(0);
-    let hidden: &'static [&'static str] = if caller.is_admin() { &[] } else { &["user"] };
+    let hidden: &'static [&'static str] = if caller.is_admin() {
+        &[]
+    } else {
+        &["user", "webhook"]
+    };
     let rows = run_db(&state.pool, move |conn| {
         Ok(AuditEventRow::feed(conn, after, hidden, limit + 1)?)
     })

@@ -21,6 +21,7 @@ pub mod submission_validation;
 pub mod training_events;
 pub mod users;
 pub mod validation_rules;
+pub mod webhooks;
 pub mod work_plans;
 
 use utoipa_actix_web::scope;
@@ -47,6 +48,7 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         ("/training-events", training_events::configure),
         ("/validation-rules", validation_rules::configure),
         ("/public", public::configure),
+        ("/webhooks", webhooks::configure),
     ];
     for (path, configure) in resources {
         cfg.service(scope::scope(path).configure(configure));

@@ -12,4 +12,6 @@ pub mod reporting_cycle;
 pub mod training_event;
 pub mod user;
 pub mod validation_rule;
+pub mod webhook;
+pub mod webhook_delivery;
 pub mod work_plan;

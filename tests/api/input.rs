@@ -12,10 +12,11 @@ pub struct Seeded {
     authority: String,
     event: String,
     rule: String,
+    webhook: String,
 }
 
-/// One national authority, training event, commitment and reporting cycle of Argentina, and a
-/// validation rule.
+/// One national authority, training event, commitment and reporting cycle of Argentina, a
+/// validation rule and an (inactive) webhook subscription.
 pub async fn seed(app: &TestApp) -> Seeded {
     let token = Some(app.admin_token.as_str());
     let created = |res: reqwest::Response| async move {
@@ -77,6 +78,16 @@ pub async fn seed(app: &TestApp) -> Seeded {
         .await,
     )
     .await;
+    let webhook = created(
+        app.send_json(
+            Method::POST,
+            "/api/v1/webhooks",
+            token,
+            &json!({"url": "https://hooks.example.org/palermo", "active": false}),
+        )
+        .await,
+    )
+    .await;
     let me: Value = app
         .get("/api/v1/me", &app.admin_token)
         .await
@@ -88,6 +99,7 @@ pub async fn seed(app: &TestApp) -> Seeded {
         authority,
         event,
         rule,
+        webhook,
     }
 }
 
@@ -102,6 +114,7 @@ pub fn fill(template: &str, ids: &Seeded) -> String {
                 "national-authorities" => ids.authority.clone(),
                 "training-events" => ids.event.clone(),
                 "validation-rules" => ids.rule.clone(),
+                "webhooks" => ids.webhook.clone(),
                 _ => uuid::Uuid::new_v4().to_string(),
             },
             "{code}" => match previous {

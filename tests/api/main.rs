@@ -31,4 +31,6 @@ mod throttle;
 mod training_events;
 mod users;
 mod validation_rules;
+mod webhook_receiver;
+mod webhooks;
 mod work_plans;

@@ -15,16 +15,11 @@ use crate::error::ApiError;
 
 /// Inside `impl Versioned for Row`: `find`, `insert`, `store`, `id`, `version`, `updated_at` and
 /// `stamp` for a row with the inherent `find`/`insert`/`update` of the models and the fields
-/// `$id`, `version` and `updated_at`.
+/// `$id`, `version` and `updated_at`. `versioned_row!(id, tombstoned)` is for a row deleted as a
+/// tombstone (a `deleted_at` field): `find` sees live rows only, and `stamp` dates a deletion.
 #[macro_export]
 macro_rules! versioned_row {
-    ($id:ident) => {
-        fn find(
-            conn: &mut $crate::db::AnyConnection,
-            id: &str,
-        ) -> ::diesel::QueryResult<Option<Self>> {
-            Self::find(conn, id)
-        }
+    (@write $id:ident $(, $tomb:ident)?) => {
         fn insert(&self, conn: &mut $crate::db::AnyConnection) -> ::diesel::QueryResult<()> {
             Self::insert(self, conn)
         }
@@ -35,15 +30,40 @@ macro_rules! versioned_row {
         ) -> ::diesel::QueryResult<bool> {
             self.update(conn, expected_version)
         }
-        $crate::versioned_fields!($id);
+        $crate::versioned_fields!($id $(, $tomb)?);
+    };
+    ($id:ident) => {
+        fn find(
+            conn: &mut $crate::db::AnyConnection,
+            id: &str,
+        ) -> ::diesel::QueryResult<Option<Self>> {
+            Self::find(conn, id)
+        }
+        $crate::versioned_row!(@write $id);
+    };
+    ($id:ident, tombstoned) => {
+        fn find(
+            conn: &mut $crate::db::AnyConnection,
+            id: &str,
+        ) -> ::diesel::QueryResult<Option<Self>> {
+            Ok(Self::find(conn, id)?.filter(|r| r.deleted_at.is_none()))
+        }
+        $crate::versioned_row!(@write $id, tombstoned);
     };
 }
 
 /// Inside `impl Versioned for Row`: `id`, `version`, `updated_at` and `stamp` for a row with the
-/// fields `$id`, `version` and `updated_at`.
+/// fields `$id`, `version` and `updated_at` (and `deleted_at`, dated by `stamp`, when
+/// `tombstoned`).
 #[macro_export]
 macro_rules! versioned_fields {
-    ($id:ident) => {
+    (@tombstoned $row:ident, $at:ident) => {
+        // A deletion is dated by the change that made it (only live rows are ever changed).
+        if let Some(deleted_at) = &mut $row.deleted_at {
+            *deleted_at = $at.to_string();
+        }
+    };
+    ($id:ident $(, $tomb:ident)?) => {
         fn id(&self) -> &str {
             &self.$id
         }
@@ -56,6 +76,7 @@ macro_rules! versioned_fields {
         fn stamp(&mut self, version: i32, updated_at: &str) {
             self.version = version;
             self.updated_at = updated_at.to_string();
+            $($crate::versioned_fields!(@$tomb self, updated_at);)?
         }
     };
 }

@@ -83,32 +83,7 @@ impl Versioned for ValidationRuleRow {
     type View = ValidationRule;
     const TABLE: &'static str = "validation_rules";
 
-    fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<Self>> {
-        Ok(ValidationRuleRow::find(conn, id)?.filter(|r| r.deleted_at.is_none()))
-    }
-    fn insert(&self, conn: &mut AnyConnection) -> QueryResult<()> {
-        ValidationRuleRow::insert(self, conn)
-    }
-    fn store(&self, conn: &mut AnyConnection, expected_version: i32) -> QueryResult<bool> {
-        self.update(conn, expected_version)
-    }
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn version(&self) -> i32 {
-        self.version
-    }
-    fn updated_at(&self) -> &str {
-        &self.updated_at
-    }
-    fn stamp(&mut self, version: i32, updated_at: &str) {
-        self.version = version;
-        self.updated_at = updated_at.to_string();
-        // A deletion is dated by the change that made it.
-        if let Some(deleted_at) = &mut self.deleted_at {
-            *deleted_at = updated_at.to_string();
-        }
-    }
+    crate::versioned_row!(id, tombstoned);
     fn owner(&self) -> Owner<'_> {
         Owner::Secretariat
     }

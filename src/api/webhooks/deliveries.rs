@@ -1,0 +1,136 @@
+//! `/api/v1/webhooks/{id}/deliveries`: the delivery log of a subscription, and redelivery.
+
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use diesel::QueryResult;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::wire::{Delivery, DeliveryListParams, DeliveryPath};
+use crate::api::http::list::{self, ListParams, ListQuery, Listing};
+use crate::api::http::pagination::Page;
+use crate::api::http::precondition::IdPath;
+use crate::api::http::run_db;
+use crate::auth::Admin;
+use crate::db::pool::write_transaction;
+use crate::db::AnyConnection;
+use crate::error::{ApiError, ApiResult};
+use crate::models::webhook::WebhookRow;
+use crate::models::webhook_delivery::DeliveryRow;
+use crate::state::AppState;
+use crate::timestamp::Timestamp;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_webhook_deliveries)
+        .service(redeliver_webhook_delivery);
+}
+
+/// Which deliveries a log page shows.
+pub struct LogFilter {
+    webhook_id: String,
+    status: Option<&'static str>,
+}
+
+/// The delivery log, oldest first.
+pub struct DeliveryLog;
+
+impl Listing for DeliveryLog {
+    const KIND: &'static str = "webhook_delivery";
+    const CSV_NAME: &'static str = "webhook-deliveries.csv";
+    const CSV_HEADERS: &'static [&'static str] = &[
+        "id",
+        "webhook_id",
+        "sequence",
+        "type",
+        "status",
+        "attempts",
+        "last_status_code",
+        "last_error",
+        "last_attempt_at",
+        "next_attempt_at",
+        "created_at",
+    ];
+    type Filter = LogFilter;
+    type Row = DeliveryRow;
+    type Key = String;
+    type Item = Delivery;
+
+    fn fetch(
+        conn: &mut AnyConnection,
+        f: &LogFilter,
+        after: Option<&String>,
+        limit: i64,
+    ) -> QueryResult<Vec<DeliveryRow>> {
+        DeliveryRow::list(
+            conn,
+            &f.webhook_id,
+            f.status,
+            after.map(String::as_str),
+            limit,
+        )
+    }
+    fn key(row: &DeliveryRow) -> String {
+        row.id.clone()
+    }
+    fn item(row: DeliveryRow) -> Delivery {
+        Delivery::from(row)
+    }
+}
+
+/// The subscription `id`, deleted ones included (their log stays readable), or 404.
+fn subscription(conn: &mut AnyConnection, id: &str) -> ApiResult<WebhookRow> {
+    WebhookRow::find(conn, id)?.ok_or_else(|| ApiError::not_found("No such webhook."))
+}
+
+/// The delivery log of a subscription, oldest first: each event's delivery with its status,
+/// attempts, last status code and error, and when a pending one is attempted next.
+#[utoipa::path(tag = "webhooks", params(IdPath, DeliveryListParams, ListParams), responses(
+    (status = 200, description = "A page of deliveries (JSON) or all of them (CSV)",
+        content((Page<Delivery> = "application/json"), (String = "text/csv")),
+        headers(("Link" = String, description = "Next page, when there is one"))),
+    (status = 403, response = crate::api::problems::Forbidden)))]
+#[get("/{id}/deliveries")]
+pub async fn list_webhook_deliveries(
+    req: HttpRequest,
+    _admin: Admin,
+    state: web::Data<AppState>,
+    path: web::Path<IdPath>,
+    query: ListQuery<DeliveryListParams>,
+) -> ApiResult<HttpResponse> {
+    let ListQuery { filter, list } = query;
+    let id = path.into_inner().id;
+    let check = id.clone();
+    run_db(&state.pool, move |conn| {
+        subscription(conn, &check).map(drop)
+    })
+    .await?;
+    let filter = LogFilter {
+        webhook_id: id,
+        status: filter.status.map(|s| s.as_str()),
+    };
+    list::respond::<DeliveryLog>(&req, &state.pool, filter, &list).await
+}
+
+/// Send a delivery again now, with the same payload and `webhook-id` (a fresh retry schedule,
+/// whatever its status). A delivery of a deleted or inactive subscription waits until it is
+/// active again.
+#[utoipa::path(tag = "webhooks", params(DeliveryPath), responses(
+    (status = 202, description = "Queued; the delivery as it now is", body = Delivery)))]
+#[post("/{id}/deliveries/{delivery_id}/redeliver")]
+pub async fn redeliver_webhook_delivery(
+    _admin: Admin,
+    state: web::Data<AppState>,
+    path: web::Path<DeliveryPath>,
+) -> ApiResult<HttpResponse> {
+    let DeliveryPath { id, delivery_id } = path.into_inner();
+    let row = run_db(&state.pool, move |conn| {
+        write_transaction(conn, |conn| {
+            subscription(conn, &id)?;
+            crate::db::locks::row(conn, "webhook_deliveries", "id", &delivery_id)?;
+            let not_found = || ApiError::not_found("No such delivery of this webhook.");
+            DeliveryRow::find(conn, &id, &delivery_id)?.ok_or_else(not_found)?;
+            DeliveryRow::requeue(conn, &delivery_id, &Timestamp::now().to_db())?;
+            DeliveryRow::find(conn, &id, &delivery_id)?.ok_or_else(not_found)
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Accepted().json(Delivery::from(row)))
+}

@@ -1,0 +1,201 @@
+//! How subscriptions go through the pipelines: validation into a row, the versioned record
+//! (Secretariat data: administrators only), its tombstone, and the list.
+
+use diesel::QueryResult;
+
+use super::wire::{Webhook, WebhookInput, WebhookListParams};
+use crate::api::http::list::{ListParams, Listing};
+use crate::api::http::replace::{Replaceable, Tombstoned};
+use crate::api::http::write::{self, Versioned};
+use crate::auth::{Owner, Writer};
+use crate::db::text_enum::JsonText;
+use crate::db::AnyConnection;
+use crate::domain::contact;
+use crate::error::{ApiError, ApiResult, FieldError};
+use crate::models::webhook::{Filter, WebhookRow};
+use crate::timestamp::Timestamp;
+use crate::webhooks::address::Policy;
+use crate::webhooks::signature;
+
+/// The change-feed resource types a subscription may name.
+pub const EVENT_TYPES: &[&str] = &[
+    "national_authority",
+    "commitment",
+    "training_event",
+    "indicator_value",
+    "indicator_value_batch",
+    "indicator",
+    "work_plan",
+    "reporting_cycle",
+    "submission",
+    "validation_rule",
+    "user",
+];
+const MAX_EVENTS: usize = 20;
+
+/// 422 naming `url` unless `policy` lets deliveries go there (as far as can be told before
+/// resolving its host).
+pub fn check_target(policy: Policy, url: &str) -> ApiResult<()> {
+    policy
+        .check_url(url)
+        .map(drop)
+        .map_err(|m| ApiError::invalid("/url", m))
+}
+
+impl Replaceable for WebhookRow {
+    type Input = WebhookInput;
+
+    /// The URL's form is checked here; whether its address is allowed, by the handler (the
+    /// policy is the server's setting).
+    fn build(
+        conn: &mut AnyConnection,
+        _writer: &Writer,
+        input: &WebhookInput,
+        before: Option<&Self>,
+    ) -> ApiResult<Self> {
+        let mut errors = Vec::new();
+        if let Err(m) = (Policy {
+            allow_private: true,
+        })
+        .check_url(&input.url)
+        {
+            errors.push(FieldError::new("/url", m));
+        }
+        if input.events.len() > MAX_EVENTS {
+            errors.push(FieldError::new(
+                "/events",
+                format!("must have at most {MAX_EVENTS} types"),
+            ));
+        }
+        let mut events: Vec<String> = Vec::new();
+        for (i, e) in input.events.iter().enumerate() {
+            if !EVENT_TYPES.contains(&e.as_str()) {
+                errors.push(FieldError::new(
+                    format!("/events/{i}"),
+                    format!(
+                        "is not a change-feed resource type (one of {})",
+                        EVENT_TYPES.join(", ")
+                    ),
+                ));
+            } else if events.contains(e) {
+                errors.push(FieldError::new(format!("/events/{i}"), "is repeated"));
+            } else {
+                events.push(e.clone());
+            }
+        }
+        if let Some(secret) = &input.secret {
+            if let Err(m) = signature::key_of(secret) {
+                errors.push(FieldError::new("/secret", m));
+            }
+        }
+        let description = match &input.description {
+            None => None,
+            Some(d) => match contact::text(d, 500) {
+                Ok(d) => Some(d),
+                Err(m) => {
+                    errors.push(FieldError::new("/description", m));
+                    None
+                }
+            },
+        };
+        if !errors.is_empty() {
+            return Err(ApiError::validation(errors));
+        }
+        let secret = match (&input.secret, before) {
+            (Some(s), _) => s.clone(),
+            (None, Some(b)) => b.secret.clone(),
+            (None, None) => signature::generate(),
+        };
+        let now = Timestamp::now().to_db();
+        Ok(WebhookRow {
+            id: before.map_or_else(write::new_id, |b| b.id.clone()),
+            url: input.url.clone(),
+            events: JsonText::new(events),
+            secret,
+            active: input.active.unwrap_or(true),
+            description,
+            starts_after: match before {
+                Some(b) => b.starts_after,
+                None => WebhookRow::feed_end(conn)?,
+            },
+            version: before.map_or(1, |b| b.version),
+            created_at: before.map_or_else(|| now.clone(), |b| b.created_at.clone()),
+            updated_at: before.map_or(now, |b| b.updated_at.clone()),
+            deleted_at: None,
+        })
+    }
+}
+
+impl Tombstoned for WebhookRow {
+    fn tombstone(&self) -> Self {
+        let mut after = self.clone();
+        after.active = false;
+        after.deleted_at = Some(Timestamp::now().to_db());
+        after
+    }
+}
+
+impl Versioned for WebhookRow {
+    const KIND: &'static str = "webhook";
+    const NOUN: &'static str = "webhook";
+    type View = Webhook;
+    const TABLE: &'static str = "webhooks";
+
+    crate::versioned_row!(id, tombstoned);
+    fn owner(&self) -> Owner<'_> {
+        Owner::Secretariat
+    }
+    fn view(&self) -> Webhook {
+        Webhook::from(self)
+    }
+    fn location(&self) -> String {
+        format!("/api/v1/webhooks/{}", self.id)
+    }
+}
+
+/// The list filter of the query's parameters.
+pub fn filter(q: WebhookListParams, list: &ListParams) -> ApiResult<Filter> {
+    Ok(Filter {
+        active: q.active,
+        include_deleted: list.include_deleted(),
+        updated_since: list.since()?,
+    })
+}
+
+/// The subscription list, in creation order.
+pub struct Subscriptions;
+
+impl Listing for Subscriptions {
+    const KIND: &'static str = "webhook";
+    const CSV_NAME: &'static str = "webhooks.csv";
+    const CSV_HEADERS: &'static [&'static str] = &[
+        "id",
+        "url",
+        "events",
+        "active",
+        "description",
+        "version",
+        "created_at",
+        "updated_at",
+        "deleted_at",
+    ];
+    type Filter = Filter;
+    type Row = WebhookRow;
+    type Key = String;
+    type Item = Webhook;
+
+    fn fetch(
+        conn: &mut AnyConnection,
+        filter: &Filter,
+        after: Option<&String>,
+        limit: i64,
+    ) -> QueryResult<Vec<WebhookRow>> {
+        WebhookRow::list(conn, filter, after.map(String::as_str), limit)
+    }
+    fn key(row: &WebhookRow) -> String {
+        row.id.clone()
+    }
+    fn item(row: WebhookRow) -> Webhook {
+        Webhook::from(&row)
+    }
+}
