@@ -16,6 +16,7 @@ pub mod problems;
 pub mod register;
 pub mod reporting_cycles;
 pub mod reports;
+pub mod sdmx;
 pub mod submission_validation;
 pub mod training_events;
 pub mod users;
@@ -45,6 +46,7 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         ("/changes", changes::configure),
         ("/training-events", training_events::configure),
         ("/validation-rules", validation_rules::configure),
+        ("/sdmx", sdmx::configure),
     ];
     for (path, configure) in resources {
         cfg.service(scope::scope(path).configure(configure));

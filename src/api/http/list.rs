@@ -71,7 +71,8 @@ pub struct ListParams {
     /// Also list deleted items, as tombstones with `deleted_at`. Lists whose items are never
     /// deleted (they are deactivated, or not deletable) accept it and list the same.
     pub include_deleted: Option<bool>,
-    /// `csv` for a CSV download of every matching item (same as `Accept: text/csv`).
+    /// `csv` for a CSV download of every matching item (same as `Accept: text/csv`); `sdmx-csv`
+    /// (indicator values only) for SDMX-CSV 2.0.
     #[param(inline)]
     pub format: Option<Format>,
 }
@@ -170,6 +171,12 @@ pub async fn respond<L: Listing>(
     let page = list.page();
     let limit = page.limit()?;
     let after: Option<L::Key> = page.after(L::KIND)?;
+    if list.format == Some(Format::SdmxCsv) {
+        return Err(ApiError::invalid(
+            "format",
+            "sdmx-csv is served for GET /api/v1/indicator-values only; use json or csv",
+        ));
+    }
     if csv::wanted(req, list.format) {
         let filter = Arc::new(filter);
         return Ok(csv::stream(
