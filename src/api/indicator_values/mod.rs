@@ -61,7 +61,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             {"member_state": "ARG", "indicator": "VICTIMS_DETECTED", "period": "2019", "disaggregation": {}, "value": 310},
             {"member_state": "ARG", "indicator": "NATIONAL_ACTION_PLAN", "period": "2019", "value": true}
         ]})),
-        (String = "application/vnd.sdmx.data+csv; version=2.0.0", example = json!(
+        (sdmx::SdmxCsv = "application/vnd.sdmx.data+csv; version=2.0.0", example = json!(
             "STRUCTURE,STRUCTURE_ID,ACTION,REF_AREA,INDICATOR,TIME_PERIOD,SEX,AGE_GROUP,FORM_OF_EXPLOITATION,CITIZENSHIP,SECTOR,OBS_VALUE,OBS_STATUS,CONF_STATUS,COMMENT,SOURCE\r\ndataflow,OAS:DF_TIP(1.0),I,ARG,VICTIMS_DETECTED,2019,female,child,_T,_T,_T,42,A,F,,Ministerio Público Fiscal\r\ndataflow,OAS:DF_TIP(1.0),I,ARG,VICTIMS_DETECTED,2019,_T,_T,_T,_T,_T,310,P,F,,\r\n"
         ))
     )),
@@ -143,7 +143,7 @@ pub async fn import_indicator_values(
     params(ValueListParams, ListParams),
     responses((status = 200, description = "A page of values (JSON) or all of them (CSV, SDMX-CSV)",
         content((Page<IndicatorValue> = "application/json"), (String = "text/csv"),
-            (String = "application/vnd.sdmx.data+csv; version=2.0.0", example = json!(
+            (sdmx::SdmxCsv = "application/vnd.sdmx.data+csv; version=2.0.0", example = json!(
                 "STRUCTURE,STRUCTURE_ID,ACTION,REF_AREA,INDICATOR,TIME_PERIOD,SEX,AGE_GROUP,FORM_OF_EXPLOITATION,CITIZENSHIP,SECTOR,OBS_VALUE,OBS_STATUS,CONF_STATUS,COMMENT,SOURCE\r\ndataflow,OAS:DF_TIP(1.0),I,ARG,VICTIMS_DETECTED,2019,female,child,_T,_T,_T,42,A,F,,Ministerio Público Fiscal\r\n"
             ))),
         headers(("Link" = String, description = "Next page, when there is one"))))

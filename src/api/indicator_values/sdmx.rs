@@ -25,6 +25,11 @@ use crate::models::member_state::MemberStateRow;
 use crate::sdmx::{self, lines};
 use crate::state::AppState;
 
+/// An SDMX-CSV 2.0 file (UTF-8), as the batch import reads it and the value list writes it.
+#[derive(ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct SdmxCsv(#[allow(dead_code)] String);
+
 /// How `REF_AREA` names a member state in SDMX-CSV.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
