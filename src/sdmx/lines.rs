@@ -23,6 +23,9 @@ const REQUIRED: [&str; 5] = [
     "TIME_PERIOD",
 ];
 
+/// Unknown columns a 422 names at most.
+const MAX_NAMED: usize = 20;
+
 /// The `STRUCTURE_ID`s of the dataflow (SDMX 3 versions may carry a patch number).
 const STRUCTURE_IDS: [&str; 2] = [STRUCTURE_ID, "OAS:DF_TIP(1.0.0)"];
 
@@ -48,13 +51,15 @@ impl Header {
                     FieldError::new(*known, "is a column the header names more than once"),
                 ),
                 Some(_) => {}
-                None => problems.push(FieldError::new(
-                    name.clone(),
+                // A hostile header is named in a bounded problem: the first columns, each cut short.
+                None if problems.len() < MAX_NAMED => problems.push(FieldError::new(
+                    name.chars().take(64).collect::<String>(),
                     format!(
                         "is not a column of {STRUCTURE_ID} (its columns: {})",
                         super::COLUMNS.join(", ")
                     ),
                 )),
+                None => {}
             }
         }
         for column in REQUIRED {
