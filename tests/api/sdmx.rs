@@ -73,16 +73,7 @@ async fn export(app: &TestApp, query: &str) -> String {
 }
 
 async fn values(app: &TestApp, query: &str) -> Vec<Value> {
-    let body: Value = app
-        .get(
-            &format!("/api/v1/indicator-values?limit=1000&{query}"),
-            &app.admin_token,
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    body["items"].as_array().unwrap().clone()
+    app.stored_values(query).await
 }
 
 fn counts(s: &Value) -> [u64; 6] {
