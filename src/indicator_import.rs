@@ -104,6 +104,33 @@ pub struct ValidRow {
     pub flag: Option<ValueFlag>,
     pub comment: Option<String>,
     pub source: Option<String>,
+    /// What the row asks for: an upsert (every JSON row) or a deletion (SDMX `ACTION=D`).
+    pub action: RowAction,
+}
+
+/// What a valid row does to its natural key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowAction {
+    /// Create or update the value (a tombstone is recorded anew).
+    Upsert,
+    /// Delete the value, leaving a tombstone. A key never stored gets a tombstone carrying the
+    /// row's content (so an export with its tombstones imports to the same state).
+    Delete,
+    /// Delete the value if it is stored; the row gave only the key.
+    DeleteKey,
+}
+
+/// A batch after validation: what the import then locks, compares and writes.
+#[derive(Debug, Default)]
+pub struct Checked {
+    /// Rows received.
+    pub received: usize,
+    /// The valid rows, in the order sent, each key once.
+    pub valid: Vec<ValidRow>,
+    /// Errors of the invalid rows.
+    pub errors: Vec<RowError>,
+    /// How many rows are invalid.
+    pub rejected: usize,
 }
 
 impl ValidRow {
@@ -347,6 +374,7 @@ pub fn validate(
             flag,
             comment,
             source,
+            action: RowAction::Upsert,
         }),
         _ => Err(vec![RowError {
             index,

@@ -15,6 +15,7 @@ pub mod models;
 pub mod openapi;
 pub mod quality;
 pub mod reporting;
+pub mod sdmx;
 pub mod startup;
 pub mod state;
 pub mod timestamp;

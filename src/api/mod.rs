@@ -17,6 +17,7 @@ pub mod public;
 pub mod register;
 pub mod reporting_cycles;
 pub mod reports;
+pub mod sdmx;
 pub mod submission_validation;
 pub mod training_events;
 pub mod users;
@@ -49,6 +50,7 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         ("/validation-rules", validation_rules::configure),
         ("/public", public::configure),
         ("/webhooks", webhooks::configure),
+        ("/sdmx", sdmx::configure),
     ];
     for (path, configure) in resources {
         cfg.service(scope::scope(path).configure(configure));

@@ -17,7 +17,7 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use super::ValidRow;
+use super::{RowAction, ValidRow};
 use crate::auth::Writer;
 use crate::db::AnyConnection;
 use crate::error::ApiError;
@@ -31,6 +31,8 @@ pub struct Counts {
     pub created: usize,
     pub updated: usize,
     pub unchanged: usize,
+    /// Values turned into tombstones (rows with a delete action).
+    pub deleted: usize,
 }
 
 /// A natural key as [`ValidRow::key`] gives it: member state, indicator, period, disaggregation.
@@ -80,6 +82,10 @@ fn plan(rows: &[&ValidRow], stored: &[IndicatorValueRow], writer: &Writer, now: 
         stored.iter().map(|r| (stored_key(r), r)).collect();
     let mut p = Plan::default();
     for r in rows {
+        if r.action != RowAction::Upsert {
+            plan_delete(&mut p, r, stored.get(&r.key()).copied(), writer, now);
+            continue;
+        }
         match stored.get(&r.key()) {
             Some(s) if same_content(s, r) => p.counts.unchanged += 1,
             Some(s) => {
@@ -103,26 +109,64 @@ fn plan(rows: &[&ValidRow], stored: &[IndicatorValueRow], writer: &Writer, now: 
             }
             None => {
                 p.counts.created += 1;
-                p.inserts.push(IndicatorValueRow {
-                    id: uuid::Uuid::now_v7().to_string(),
-                    indicator: r.indicator.clone(),
-                    member_state: r.member_state.clone(),
-                    period: r.period.clone(),
-                    disaggregation: r.disaggregation.clone(),
-                    value: r.value.clone(),
-                    flag: r.flag,
-                    comment: r.comment.clone(),
-                    source: r.source.clone(),
-                    reported_by: writer.caller().username.clone(),
-                    version: 1,
-                    created_at: now.to_string(),
-                    updated_at: now.to_string(),
-                    deleted_at: None,
-                });
+                p.inserts.push(new_row(r, writer, now));
             }
         }
     }
     p
+}
+
+/// A delete row over what is stored under its key: a stored value becomes a tombstone (its content
+/// kept, as `DELETE` keeps it); a tombstone stays as it is; a key never stored gets a tombstone
+/// with the row's content, or nothing when the row gave only the key.
+fn plan_delete(
+    p: &mut Plan,
+    r: &ValidRow,
+    stored: Option<&IndicatorValueRow>,
+    writer: &Writer,
+    now: &str,
+) {
+    match stored {
+        Some(s) if s.deleted_at.is_some() => p.counts.unchanged += 1,
+        Some(s) => {
+            p.counts.deleted += 1;
+            let after = IndicatorValueRow {
+                reported_by: writer.caller().username.clone(),
+                version: s.version + 1,
+                updated_at: now.to_string(),
+                deleted_at: Some(now.to_string()),
+                ..s.clone()
+            };
+            p.updates.push((s.clone(), after));
+        }
+        None if r.action == RowAction::DeleteKey => p.counts.unchanged += 1,
+        None => {
+            p.counts.deleted += 1;
+            p.inserts.push(IndicatorValueRow {
+                deleted_at: Some(now.to_string()),
+                ..new_row(r, writer, now)
+            });
+        }
+    }
+}
+
+fn new_row(r: &ValidRow, writer: &Writer, now: &str) -> IndicatorValueRow {
+    IndicatorValueRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        indicator: r.indicator.clone(),
+        member_state: r.member_state.clone(),
+        period: r.period.clone(),
+        disaggregation: r.disaggregation.clone(),
+        value: r.value.clone(),
+        flag: r.flag,
+        comment: r.comment.clone(),
+        source: r.source.clone(),
+        reported_by: writer.caller().username.clone(),
+        version: 1,
+        created_at: now.to_string(),
+        updated_at: now.to_string(),
+        deleted_at: None,
+    }
 }
 
 fn same_content(stored: &IndicatorValueRow, row: &ValidRow) -> bool {
@@ -162,16 +206,24 @@ pub fn apply(
     let (lost, mut created): (Vec<_>, Vec<_>) =
         new.into_iter().partition(|r| taken.contains(&r.id));
     let again: HashSet<Key> = seen.iter().chain(&lost).map(stored_key).collect();
-    let rest: Vec<&ValidRow> = all
-        .into_iter()
-        .filter(|r| again.contains(&r.key()))
-        .collect();
+    // Rows of keys not stored before were inserted above, but for deletions of keys never
+    // stored, which do nothing; neither is looked at again.
+    let (rest, new_keys): (Vec<&ValidRow>, Vec<&ValidRow>) =
+        all.into_iter().partition(|r| again.contains(&r.key()));
+    let vacuous = new_keys
+        .iter()
+        .filter(|r| r.action == RowAction::DeleteKey)
+        .count();
     let locked = load(conn, &rest, true)?;
     let second = plan(&rest, &locked, writer, &now);
     // Rows are never removed (deletion leaves a tombstone), so this stays empty.
     IndicatorValueRow::insert_many(conn, &second.inserts)?;
+    // Keys inserted here are created values, or tombstones of delete rows.
+    let tombstones = created.iter().filter(|r| r.deleted_at.is_some()).count();
     let counts = Counts {
-        created: created.len() + second.counts.created,
+        created: created.len() - tombstones + second.counts.created,
+        deleted: tombstones + second.counts.deleted,
+        unchanged: second.counts.unchanged + vacuous,
         ..second.counts
     };
     created.extend(second.inserts);

@@ -232,6 +232,20 @@ impl TestApp {
         self.sign_in(&name, PASSWORD).await
     }
 
+    /// Up to 1,000 stored values matching a value-list query, read as the admin.
+    pub async fn stored_values(&self, query: &str) -> Vec<Value> {
+        let body: Value = self
+            .get(
+                &format!("/api/v1/indicator-values?limit=1000&{query}"),
+                &self.admin_token,
+            )
+            .await
+            .json()
+            .await
+            .expect("json");
+        body["items"].as_array().cloned().unwrap_or_default()
+    }
+
     /// Number of audit events recorded for a resource, read straight from the database.
     pub fn audit_count(&self, resource_type: &str, resource_id: &str) -> usize {
         let url = palermo::db::DatabaseUrl::parse(&self.database_url).expect("url");

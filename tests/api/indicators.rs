@@ -43,16 +43,7 @@ fn counts(s: &Value) -> [u64; 5] {
 }
 
 async fn stored(app: &TestApp, query: &str) -> Vec<Value> {
-    let body: Value = app
-        .get(
-            &format!("/api/v1/indicator-values?limit=1000&{query}"),
-            &app.admin_token,
-        )
-        .await
-        .json()
-        .await
-        .expect("json");
-    body["items"].as_array().cloned().unwrap_or_default()
+    app.stored_values(query).await
 }
 
 #[tokio::test]

@@ -26,6 +26,7 @@ mod quality;
 mod races;
 mod register;
 mod reporting;
+mod sdmx;
 mod sync;
 mod throttle;
 mod training_events;

@@ -20,6 +20,9 @@ const PAGE: i64 = 500;
 pub enum Format {
     Json,
     Csv,
+    /// SDMX-CSV 2.0: the indicator values only.
+    #[serde(rename = "sdmx-csv")]
+    SdmxCsv,
 }
 
 /// True when the caller asked for CSV, by `?format=csv` or by `Accept: text/csv`.
@@ -44,25 +47,39 @@ pub fn line<S: AsRef<str>>(cells: &[S]) -> String {
             out.push(',');
         }
         let cell = cell.as_ref();
-        let guarded;
-        let cell = if cell.starts_with(['=', '+', '@', '\t', '\r'])
+        if cell.starts_with(['=', '+', '@', '\t', '\r'])
             || (cell.starts_with('-') && cell.parse::<f64>().is_err())
         {
-            guarded = format!("'{cell}");
-            guarded.as_str()
+            push_cell(&mut out, &format!("'{cell}"));
         } else {
-            cell
-        };
-        if cell.contains([',', ';', '"', '\n', '\r']) {
-            out.push('"');
-            out.push_str(&cell.replace('"', "\"\""));
-            out.push('"');
-        } else {
-            out.push_str(cell);
+            push_cell(&mut out, cell);
         }
     }
     out.push_str("\r\n");
     out
+}
+
+/// One CSV line for another system rather than a spreadsheet (SDMX-CSV): quoted as [`line`]
+/// quotes, but every cell written as it is, so the file reads back unchanged.
+pub fn exchange_line<S: AsRef<str>>(cells: &[S], out: &mut String) {
+    for (i, cell) in cells.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_cell(out, cell.as_ref());
+    }
+    out.push_str("\r\n");
+}
+
+/// A cell, quoted (its quotes doubled) when it holds a separator, a quote or a line break.
+fn push_cell(out: &mut String, cell: &str) {
+    if cell.contains([',', ';', '"', '\n', '\r']) {
+        out.push('"');
+        out.push_str(&cell.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(cell);
+    }
 }
 
 /// A streamed CSV response. `fetch(conn, after, n)` returns up to `n` rows after the keyset
@@ -82,6 +99,44 @@ where
     KF: Fn(&R) -> K + Clone + Send + Sync + 'static,
     CF: Fn(&R) -> Vec<String> + Clone + Send + Sync + 'static,
 {
+    let file = File {
+        content_type: "text/csv; charset=utf-8",
+        filename: filename.to_string(),
+        head: line(headers),
+    };
+    stream_lines(pool, file, fetch, key, move |r: &R, out: &mut String| {
+        out.push_str(&line(&cells(r)))
+    })
+}
+
+/// What a streamed download is: its media type, file name and first line(s).
+pub struct File {
+    pub content_type: &'static str,
+    pub filename: String,
+    pub head: String,
+}
+
+/// A streamed download of `file.head` then one line per row, each written by `render`; the rows
+/// are fetched as [`stream`] fetches them.
+pub fn stream_lines<R, K, F, KF, LF>(
+    pool: &Pool,
+    file: File,
+    fetch: F,
+    key: KF,
+    render: LF,
+) -> HttpResponse
+where
+    R: Send + 'static,
+    K: Clone + Send + 'static,
+    F: Fn(&mut AnyConnection, Option<K>, i64) -> ApiResult<Vec<R>> + Clone + Send + Sync + 'static,
+    KF: Fn(&R) -> K + Clone + Send + Sync + 'static,
+    LF: Fn(&R, &mut String) + Clone + Send + Sync + 'static,
+{
+    let File {
+        content_type,
+        filename,
+        head,
+    } = file;
     struct State<K> {
         after: Option<K>,
         started: bool,
@@ -98,7 +153,8 @@ where
             let pool = pool.clone();
             let fetch = fetch.clone();
             let key = key.clone();
-            let cells = cells.clone();
+            let render = render.clone();
+            let head = head.clone();
             async move {
                 if st.done {
                     return None;
@@ -106,7 +162,7 @@ where
                 let mut chunk = String::new();
                 if !st.started {
                     st.started = true;
-                    chunk.push_str(&line(headers));
+                    chunk.push_str(&head);
                 }
                 let after = st.after.clone();
                 let rows = match run_db(&pool, move |conn| fetch(conn, after, PAGE)).await {
@@ -124,14 +180,14 @@ where
                     st.after = Some(key(last));
                 }
                 for r in &rows {
-                    chunk.push_str(&line(&cells(r)));
+                    render(r, &mut chunk);
                 }
                 Some((Ok::<Bytes, ApiError>(Bytes::from(chunk)), st))
             }
         },
     );
     HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
+        .content_type(content_type)
         .insert_header((
             header::CONTENT_DISPOSITION,
             format!("attachment; filename=\"{filename}\""),

@@ -72,7 +72,8 @@ pub struct ListParams {
     /// Also list deleted items, as tombstones with `deleted_at`. Lists whose items are never
     /// deleted (they are deactivated, or not deletable) accept it and list the same.
     pub include_deleted: Option<bool>,
-    /// `csv` for a CSV download of every matching item (same as `Accept: text/csv`).
+    /// `csv` for a CSV download of every matching item (same as `Accept: text/csv`); `sdmx-csv`
+    /// (indicator values only) for SDMX-CSV 2.0.
     #[param(inline)]
     pub format: Option<Format>,
 }
@@ -193,6 +194,12 @@ async fn answer<L: Listing>(
     let page = list.page();
     let limit = page.limit()?;
     let after: Option<L::Key> = page.after(L::KIND)?;
+    if list.format == Some(Format::SdmxCsv) {
+        return Err(ApiError::invalid(
+            "format",
+            "sdmx-csv is served for GET /api/v1/indicator-values only; use json or csv",
+        ));
+    }
     if csv::wanted(req, list.format) {
         if let Some(who) = who {
             run_db(pool, move |conn| who.caller(conn)).await?;

@@ -1,18 +1,19 @@
 //! `/api/v1/indicator-values`: values reported by member states; the batch import, filtered
 //! reads (JSON pages or streamed CSV), and tombstoning deletes.
 
+mod batch;
 mod record;
+pub mod sdmx;
 mod wire;
 
 use std::collections::HashSet;
 
-use actix_web::http::StatusCode;
-use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
+use actix_web::{delete, get, post, web, FromRequest, HttpRequest, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub use record::{filter as value_filter, repeatable as repeatable_filters};
 pub use wire::{Batch, IndicatorValue, ValueListParams};
-use wire::{ImportParams, ImportProblem, ImportRejected, ImportSummary, Mode};
+use wire::{ImportParams, ImportProblem, ImportSummary};
 
 use crate::api::http::extract::{QueryParams, MAX_BODY_LIMIT};
 use crate::api::http::list::{self, ListParams, ListQuery};
@@ -21,11 +22,8 @@ use crate::api::http::precondition::{IdPath, IfMatch};
 use crate::api::http::run_db;
 use crate::api::http::write;
 use crate::auth::{Bearer, Caller, Owner, With, Writer};
-use crate::db::pool::write_transaction;
 use crate::error::{ApiError, ApiResult};
-use crate::indicator_import::{
-    self, Catalog, Counts, RowError, ValidRow, MAX_ERRORS_LISTED, MAX_VALUES,
-};
+use crate::indicator_import::{self, Catalog, Checked, MAX_VALUES};
 use crate::models::indicator_value::IndicatorValueRow;
 use crate::state::AppState;
 use crate::timestamp::Timestamp;
@@ -43,14 +41,31 @@ pub fn configure(cfg: &mut ServiceConfig) {
 /// `partial`: valid rows are written and invalid ones reported; `dry_run=true`: the same summary,
 /// nothing written. Counts in a refused atomic batch are what the valid rows would do. A reporter
 /// may send only its own state's values (any other state: 403, nothing written).
+///
+/// The body may also be SDMX-CSV 2.0 (`Content-Type: application/vnd.sdmx.data+csv;
+/// version=2.0.0`), the dataflow `OAS:DF_TIP(1.0)` of `GET /api/v1/sdmx/structure`: a header
+/// row naming its columns in any order (`STRUCTURE`, `STRUCTURE_ID`, `REF_AREA`, `INDICATOR` and
+/// `TIME_PERIOD` required; an unknown or missing column is one 422 naming it), the separator the
+/// character after `STRUCTURE` (or after its `[...]` term; a comma otherwise), then one value a
+/// line, up to the body limit rather than 10,000. `index` is the 0-based data line and `field`
+/// its column. `ACTION` `I`, `A`, `M`, `R` (or empty) upsert the whole value; `D` deletes it (a
+/// tombstone; a line with content for a key never stored records the tombstone, so an export
+/// with `include_deleted=true` imports to the same state). `REF_AREA` is alpha-3 or M49; a
+/// dimension `_T` or empty is not broken down; `OBS_STATUS`/`CONF_STATUS` give the flag: `A,F`
+/// none, `P,F` provisional, `E,F` estimated, `A,C` confidential, `A,A` below threshold.
 #[utoipa::path(
     tag = "indicator-values",
     params(ImportParams),
-    request_body(content = Batch, example = json!({"values": [
-        {"member_state": "ARG", "indicator": "VICTIMS_DETECTED", "period": "2019", "disaggregation": {"sex": "female", "age_group": "child"}, "value": 42, "source": "Ministerio Público Fiscal"},
-        {"member_state": "ARG", "indicator": "VICTIMS_DETECTED", "period": "2019", "disaggregation": {}, "value": 310},
-        {"member_state": "ARG", "indicator": "NATIONAL_ACTION_PLAN", "period": "2019", "value": true}
-    ]})),
+    request_body(content(
+        (Batch = "application/json", example = json!({"values": [
+            {"member_state": "ARG", "indicator": "VICTIMS_DETECTED", "period": "2019", "disaggregation": {"sex": "female", "age_group": "child"}, "value": 42, "source": "Ministerio Público Fiscal"},
+            {"member_state": "ARG", "indicator": "VICTIMS_DETECTED", "period": "2019", "disaggregation": {}, "value": 310},
+            {"member_state": "ARG", "indicator": "NATIONAL_ACTION_PLAN", "period": "2019", "value": true}
+        ]})),
+        (sdmx::SdmxCsv = "application/vnd.sdmx.data+csv; version=2.0.0", example = json!(
+            "STRUCTURE,STRUCTURE_ID,ACTION,REF_AREA,INDICATOR,TIME_PERIOD,SEX,AGE_GROUP,FORM_OF_EXPLOITATION,CITIZENSHIP,SECTOR,OBS_VALUE,OBS_STATUS,CONF_STATUS,COMMENT,SOURCE\r\ndataflow,OAS:DF_TIP(1.0),I,ARG,VICTIMS_DETECTED,2019,female,child,_T,_T,_T,42,A,F,,Ministerio Público Fiscal\r\ndataflow,OAS:DF_TIP(1.0),I,ARG,VICTIMS_DETECTED,2019,_T,_T,_T,_T,_T,310,P,F,,\r\n"
+        ))
+    )),
     responses(
         (status = 200, description = "Applied (or, for a dry run, checked)", body = ImportSummary),
         (status = 422, description = "Atomic batch with invalid rows (nothing written), or more than 10,000 values", body = ImportProblem, content_type = "application/problem+json"),
@@ -58,13 +73,18 @@ pub fn configure(cfg: &mut ServiceConfig) {
 )]
 #[post("/batch")]
 pub async fn import_indicator_values(
+    req: HttpRequest,
+    payload: web::Payload,
     state: web::Data<AppState>,
     query: QueryParams<ImportParams>,
-    body: With<Writer, Batch, MAX_BODY_LIMIT>,
 ) -> ApiResult<HttpResponse> {
-    let With(writer, Batch { values }) = body;
-    let dry_run = query.0.dry_run.unwrap_or(false);
-    let mode = query.0.mode.unwrap_or(Mode::Atomic);
+    let options = batch::Options::of(&query.0);
+    let mut payload = payload.into_inner();
+    if sdmx::is_body(&req) {
+        return sdmx::import(&req, payload, &state, options).await;
+    }
+    let With(writer, Batch { values }) =
+        With::<Writer, Batch, MAX_BODY_LIMIT>::from_request(&req, &mut payload).await?;
     if values.len() > MAX_VALUES {
         return Err(ApiError::invalid(
             "/values",
@@ -86,113 +106,47 @@ pub async fn import_indicator_values(
         // Validation reads only the catalog: it runs before the write transaction, which holds
         // SQLite's write lock only for the lock check and the upserts.
         let catalog = Catalog::load(conn)?;
-        let received = values.len();
-        let mut errors: Vec<RowError> = Vec::new();
-        let mut valid: Vec<ValidRow> = Vec::with_capacity(received);
-        let mut rejected = 0;
+        let mut checked = Checked {
+            received: values.len(),
+            valid: Vec::with_capacity(values.len()),
+            ..Checked::default()
+        };
         for (i, raw) in values.iter().enumerate() {
             match indicator_import::validate(i, raw, &catalog, writer.own_state()) {
-                Ok(row) => valid.push(row),
+                Ok(row) => checked.valid.push(row),
                 Err(mut e) => {
-                    rejected += 1;
-                    errors.append(&mut e);
+                    checked.rejected += 1;
+                    checked.errors.append(&mut e);
                 }
             }
         }
         drop(values);
-        let valid = indicator_import::reject_repeated_keys(valid, &mut errors, &mut rejected);
-        let (counts, locked, warnings) = write_transaction(conn, |conn| {
-            // Rows of a locked (submitted or validated) state and year are rejected.
-            let locks = crate::locks::ValueLocks::load(
-                conn,
-                valid.iter().map(|r| r.member_state.as_str()),
-            )?;
-            let locked: Vec<RowError> = valid
-                .iter()
-                .filter_map(|r| {
-                    let cycle = locks.locking(&r.member_state, r.year())?;
-                    Some(RowError {
-                        index: r.index,
-                        field: "period".into(),
-                        code: "locked".into(),
-                        message: crate::locks::value_message(&r.member_state, r.year(), cycle),
-                    })
-                })
-                .collect();
-            let refuse = mode == Mode::Atomic && (rejected > 0 || !locked.is_empty());
-            let open: Vec<ValidRow>;
-            let rows = if locked.is_empty() {
-                &valid
-            } else {
-                open = valid
-                    .iter()
-                    .filter(|r| locks.locking(&r.member_state, r.year()).is_none())
-                    .cloned()
-                    .collect();
-                &open
-            };
-            let counts = indicator_import::apply(conn, &writer, rows, dry_run || refuse)?;
-            let warnings = crate::quality::checks::after_import(conn, &catalog, rows)?;
-            Ok::<_, ApiError>((counts, locked, warnings))
-        })?;
-        if counts.created > 0 {
-            crate::db::statistics::refresh(conn)?;
-        }
-        rejected += locked.len();
-        errors.extend(locked);
-        errors.sort_by_key(|e| e.index);
-        let errors_total = errors.len();
-        errors.truncate(MAX_ERRORS_LISTED);
-        let Counts {
-            created,
-            updated,
-            unchanged,
-        } = counts;
-        let refuse = mode == Mode::Atomic && rejected > 0;
-        Ok(ImportSummary {
-            received,
-            created,
-            updated,
-            unchanged,
-            rejected,
-            written: !dry_run && !refuse && (created + updated) > 0,
-            dry_run,
-            mode,
-            errors,
-            errors_total,
-            warnings,
-        })
+        batch::import(conn, &writer, &catalog, checked, options, str::to_string)
     })
     .await?;
-    if mode == Mode::Atomic && summary.rejected > 0 {
-        let detail = format!(
-            "{} of {} values {} invalid; nothing was written. Fix the rows listed in errors and send the batch again.",
-            summary.rejected,
-            summary.received,
-            if summary.rejected == 1 { "is" } else { "are" }
-        );
-        let body = ImportRejected {
-            problem_type: "urn:palermo:problem:import-rejected".into(),
-            title: "Batch rejected".into(),
-            status: 422,
-            detail,
-            summary,
-        };
-        let json = serde_json::to_vec(&body).map_err(ApiError::internal)?;
-        return Ok(HttpResponse::build(StatusCode::UNPROCESSABLE_ENTITY)
-            .content_type(crate::error::PROBLEM_JSON)
-            .body(json));
-    }
-    Ok(HttpResponse::Ok().json(summary))
+    batch::answer(summary)
 }
 
 /// List values in natural-key order (indicator, member state, period, disaggregation): a stable
 /// keyset order for dashboards that page or sync. `Accept: text/csv` or `format=csv` streams them all.
+///
+/// `Accept: application/vnd.sdmx.data+csv; version=2.0.0` or `format=sdmx-csv` streams them all
+/// as SDMX-CSV 2.0 (dataflow `OAS:DF_TIP(1.0)`, see `GET /api/v1/sdmx/structure`), with every
+/// filter: columns `STRUCTURE`, `STRUCTURE_ID`, `ACTION` (`I`; `D` for the tombstones of
+/// `include_deleted=true`), `REF_AREA` (alpha-3, or M49 with `ref_area=m49`), `INDICATOR`,
+/// `TIME_PERIOD`, `SEX`, `AGE_GROUP`, `FORM_OF_EXPLOITATION`, `CITIZENSHIP`, `SECTOR` (`_T` where
+/// the value is not broken down by the dimension), `OBS_VALUE`, `OBS_STATUS` (`A` normal, `P`
+/// provisional, `E` estimated), `CONF_STATUS` (`F` free, `C` confidential, `A` below threshold:
+/// SDMX's primary confidentiality due to small counts), `COMMENT`, `SOURCE`; empty is missing.
+/// The batch import reads the same file back.
 #[utoipa::path(
     tag = "indicator-values",
     params(ValueListParams, ListParams),
-    responses((status = 200, description = "A page of values (JSON) or all of them (CSV)",
-        content((Page<IndicatorValue> = "application/json"), (String = "text/csv")),
+    responses((status = 200, description = "A page of values (JSON) or all of them (CSV, SDMX-CSV)",
+        content((Page<IndicatorValue> = "application/json"), (String = "text/csv"),
+            (sdmx::SdmxCsv = "application/vnd.sdmx.data+csv; version=2.0.0", example = json!(
+                "STRUCTURE,STRUCTURE_ID,ACTION,REF_AREA,INDICATOR,TIME_PERIOD,SEX,AGE_GROUP,FORM_OF_EXPLOITATION,CITIZENSHIP,SECTOR,OBS_VALUE,OBS_STATUS,CONF_STATUS,COMMENT,SOURCE\r\ndataflow,OAS:DF_TIP(1.0),I,ARG,VICTIMS_DETECTED,2019,female,child,_T,_T,_T,42,A,F,,Ministerio Público Fiscal\r\n"
+            ))),
         headers(("Link" = String, description = "Next page, when there is one"))))
 )]
 #[get("")]
@@ -203,7 +157,12 @@ pub async fn list_indicator_values(
 ) -> ApiResult<HttpResponse> {
     let (ListQuery { filter, list }, repeated) =
         ListQuery::<ValueListParams>::parse(req.query_string(), &record::repeatable())?;
+    let ref_area = filter.ref_area.unwrap_or_default();
     let filter = record::filter(filter, &repeated, &list)?;
+    if sdmx::wanted(&req, &list) {
+        run_db(&state.pool, move |conn| who.caller(conn)).await?;
+        return sdmx::export(&state.pool, filter, ref_area).await;
+    }
     list::respond_signed_in::<Values>(&req, &state.pool, who, filter, &list).await
 }
 

@@ -128,6 +128,14 @@ impl Versioned for IndicatorValueRow {
     }
 }
 
+/// A stored value (canonical JSON) as a CSV cell shows it: text without its quotes.
+pub fn shown_value(stored: Option<&str>) -> Option<String> {
+    stored.map(|v| match serde_json::from_str::<Value>(v) {
+        Ok(Value::String(s)) => s,
+        _ => v.to_string(),
+    })
+}
+
 /// The value list, in natural-key order.
 pub struct Values;
 
@@ -174,13 +182,7 @@ impl Listing for Values {
     }
     fn csv_cells(r: &IndicatorValueRow) -> Vec<String> {
         let d = Disaggregation::from_canonical(&r.disaggregation);
-        let value = r
-            .value
-            .as_deref()
-            .map(|v| match serde_json::from_str::<Value>(v) {
-                Ok(Value::String(s)) => s,
-                _ => v.to_string(),
-            });
+        let value = shown_value(r.value.as_deref());
         let mut cells = vec![
             r.indicator.clone(),
             r.member_state.clone(),

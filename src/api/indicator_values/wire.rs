@@ -41,9 +41,9 @@ pub struct ImportParams {
     pub mode: Option<Mode>,
 }
 
-/// The import summary. `received = created + updated + unchanged + rejected`.
+/// The import summary. `received = created + updated + unchanged + deleted + rejected`.
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"received": 3, "created": 1, "updated": 1, "unchanged": 0, "rejected": 1, "written": true, "dry_run": false, "mode": "partial",
+#[schema(example = json!({"received": 3, "created": 1, "updated": 1, "unchanged": 0, "deleted": 0, "rejected": 1, "written": true, "dry_run": false, "mode": "partial",
     "errors": [{"index": 2, "field": "disaggregation/sex", "code": "unknown_code", "message": "\"girl\" is not a code of dimension sex (female, male, other, unknown)"}], "errors_total": 1,
     "warnings": [{"index": 0, "rule": "disaggregation_exceeds_total", "code": "disaggregation_exceeds_total", "message": "ARG PERSONS_CONVICTED 2019: the values by sex (12) sum above the total (10)"}]}))]
 pub struct ImportSummary {
@@ -52,8 +52,11 @@ pub struct ImportSummary {
     pub created: usize,
     /// Stored values whose value, flag, comment or source changed.
     pub updated: usize,
-    /// Values identical to what is stored (nothing written for them).
+    /// Values identical to what is stored (nothing written for them), and deletions of values
+    /// already deleted or never stored.
     pub unchanged: usize,
+    /// Values deleted (SDMX-CSV lines with `ACTION` `D`; always 0 for a JSON batch).
+    pub deleted: usize,
     /// Invalid rows, each described in `errors`.
     pub rejected: usize,
     /// Whether anything was written (false for dry runs and refused atomic batches).
@@ -106,6 +109,7 @@ pub struct ImportProblem {
     created: Option<usize>,
     updated: Option<usize>,
     unchanged: Option<usize>,
+    deleted: Option<usize>,
     rejected: Option<usize>,
     written: Option<bool>,
     dry_run: Option<bool>,
@@ -152,4 +156,8 @@ pub struct ValueListParams {
     pub sector: Option<String>,
     #[param(example = "provisional")]
     pub flag: Option<String>,
+    /// How SDMX-CSV names member states in `REF_AREA`: `alpha3` (default, `ARG`) or `m49`
+    /// (`032`). Other representations name them by alpha-3 whatever it says.
+    #[param(inline)]
+    pub ref_area: Option<super::sdmx::RefArea>,
 }
