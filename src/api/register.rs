@@ -103,6 +103,7 @@ pub async fn get_register(
 ) -> ApiResult<HttpResponse> {
     let lang = language::negotiate(&req);
     let q = query.0;
+    csv::refuse_sdmx(q.format)?;
     let (states, authorities) = run_db(&state.pool, |conn| {
         Ok((
             MemberStateRow::list(conn, None, 1000)?,

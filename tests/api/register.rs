@@ -90,6 +90,10 @@ async fn the_register_lists_every_state_with_its_point_of_contact_first() {
             .any(|l| l.contains(",national_point_of_contact,Zeta Contact,,,,,,,,,,20")),
         "an authority's cells, empty ones included: {csv}"
     );
+    let sdmx = app.get("/api/v1/register?format=sdmx-csv", &viewer).await;
+    assert_eq!(sdmx.status(), 422, "SDMX-CSV is for indicator values only");
+    let problem: Value = sdmx.json().await.expect("problem");
+    assert_eq!(problem["errors"][0]["field"], "format", "{problem}");
     let caribbean: Value = app
         .get("/api/v1/register?subregion=caribbean", &viewer)
         .await

@@ -25,6 +25,17 @@ pub enum Format {
     SdmxCsv,
 }
 
+/// Refuses `format=sdmx-csv` on a list other than the indicator values, naming the parameter.
+pub fn refuse_sdmx(format: Option<Format>) -> ApiResult<()> {
+    if format == Some(Format::SdmxCsv) {
+        return Err(ApiError::invalid(
+            "format",
+            "sdmx-csv is served for GET /api/v1/indicator-values only; use json or csv",
+        ));
+    }
+    Ok(())
+}
+
 /// True when the caller asked for CSV, by `?format=csv` or by `Accept: text/csv`.
 pub fn wanted(req: &HttpRequest, format: Option<Format>) -> bool {
     match format {

@@ -194,12 +194,7 @@ async fn answer<L: Listing>(
     let page = list.page();
     let limit = page.limit()?;
     let after: Option<L::Key> = page.after(L::KIND)?;
-    if list.format == Some(Format::SdmxCsv) {
-        return Err(ApiError::invalid(
-            "format",
-            "sdmx-csv is served for GET /api/v1/indicator-values only; use json or csv",
-        ));
-    }
+    csv::refuse_sdmx(list.format)?;
     if csv::wanted(req, list.format) {
         if let Some(who) = who {
             run_db(pool, move |conn| who.caller(conn)).await?;
