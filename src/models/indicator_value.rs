@@ -241,6 +241,12 @@ impl IndicatorValueRow {
         after: Option<&Key>,
         limit: i64,
     ) -> QueryResult<Vec<Self>> {
+        // Narrowed, a dimension filter walks the natural-key index over the indicators that can
+        // match only, instead of through every value of the others.
+        let Some(f) = Self::narrowed(conn, f)? else {
+            return Ok(Vec::new());
+        };
+        let f = f.as_ref();
         let mut q = Self::matching(f, conn.is_postgres())
             .select(Self::as_select())
             .order((
@@ -272,7 +278,7 @@ impl IndicatorValueRow {
     }
 
     /// `f` limited to the indicators that have every dimension it filters on (no other value can
-    /// match), so the planner walks a dimension's index over those indicators only; `None` when
+    /// match), so the list walks the natural-key index over those indicators only; `None` when
     /// no indicator has them all.
     fn narrowed<'f>(
         conn: &mut AnyConnection,
