@@ -3,7 +3,7 @@
 # palermo: build with `docker build -t palermo .`, run with
 #   docker run -p 8080:8080 -v palermo-data:/data -e PALERMO_JWT_SECRET=... palermo
 #
-# The build needs only the Rust toolchain, a C compiler, make and perl: SQLite, libpq and
+# The build needs only the Rust toolchain, a C compiler, make and perl: SQLite, libpq, jemalloc and
 # OpenSSL are compiled from source by the bundled/vendored features of their -sys crates, so
 # no -dev packages are installed and the binary links only against glibc (libc, libm, libgcc_s).
 
