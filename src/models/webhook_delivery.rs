@@ -80,6 +80,7 @@ impl DeliveryRow {
         conn: &mut AnyConnection,
         webhook_id: &str,
         status: Option<&str>,
+        since: Option<&str>,
         after: Option<&str>,
         limit: i64,
     ) -> QueryResult<Vec<Self>> {
@@ -90,6 +91,14 @@ impl DeliveryRow {
             .into_boxed();
         if let Some(status) = status {
             q = q.filter(wd::status.eq(status.to_string()));
+        }
+        if let Some(since) = since {
+            // Created or attempted since (an attempt is never before its delivery's creation).
+            q = q.filter(
+                wd::created_at
+                    .ge(since.to_string())
+                    .or(wd::last_attempt_at.ge(since.to_string())),
+            );
         }
         if let Some(after) = after {
             q = q.filter(wd::id.gt(after.to_string()));

@@ -184,6 +184,23 @@ async fn a_subscriber_that_fails_first_gets_the_event_again_with_the_same_id_and
         )
         .await;
     assert!(fields(&assert_problem(res, 422).await).contains(&"status".to_string()));
+    // updated_since: deliveries created or attempted since then; a malformed one is a 422.
+    let created_at = d["created_at"].as_str().expect("created_at").to_string();
+    let since = |t: &str| format!("?updated_since={}", t.replace('+', "%2B"));
+    assert_eq!(
+        deliveries(&app, hook_id, &since(&created_at)).await.len(),
+        1
+    );
+    assert!(deliveries(&app, hook_id, &since("2999-01-01T00:00:00Z"))
+        .await
+        .is_empty());
+    let res = app
+        .get(
+            &format!("{HOOKS}/{hook_id}/deliveries?updated_since="),
+            &app.admin_token,
+        )
+        .await;
+    assert!(fields(&assert_problem(res, 422).await).contains(&"updated_since".to_string()));
 
     // Redelivery sends the same payload with the same webhook-id again.
     let res = app
@@ -352,6 +369,8 @@ async fn the_secret_is_shown_once_and_never_again() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     assert_problem(app.get(&path, &app.admin_token).await, 404).await;
+    let log = format!("{path}/deliveries");
+    assert_problem(app.get(&log, &app.admin_token).await, 404).await;
 }
 
 #[tokio::test]

@@ -27,6 +27,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
 pub struct LogFilter {
     webhook_id: String,
     status: Option<&'static str>,
+    /// Deliveries created or attempted at or after this time.
+    since: Option<String>,
 }
 
 /// The delivery log, oldest first.
@@ -63,6 +65,7 @@ impl Listing for DeliveryLog {
             conn,
             &f.webhook_id,
             f.status,
+            f.since.as_deref(),
             after.map(String::as_str),
             limit,
         )
@@ -75,9 +78,12 @@ impl Listing for DeliveryLog {
     }
 }
 
-/// The subscription `id`, deleted ones included (their log stays readable), or 404.
+/// The live subscription `id`, or 404: a deleted subscription is gone from every read, its
+/// delivery log and redelivery included, as `GET /webhooks/{id}` is.
 fn subscription(conn: &mut AnyConnection, id: &str) -> ApiResult<WebhookRow> {
-    WebhookRow::find(conn, id)?.ok_or_else(|| ApiError::not_found("No such webhook."))
+    WebhookRow::find(conn, id)?
+        .filter(|w| w.deleted_at.is_none())
+        .ok_or_else(|| ApiError::not_found("No such webhook."))
 }
 
 /// The delivery log of a subscription, oldest first: each event's delivery with its status,
@@ -96,6 +102,7 @@ pub async fn list_webhook_deliveries(
     query: ListQuery<DeliveryListParams>,
 ) -> ApiResult<HttpResponse> {
     let ListQuery { filter, list } = query;
+    let since = list.since()?;
     let id = path.into_inner().id;
     let check = id.clone();
     run_db(&state.pool, move |conn| {
@@ -105,13 +112,14 @@ pub async fn list_webhook_deliveries(
     let filter = LogFilter {
         webhook_id: id,
         status: filter.status.map(|s| s.as_str()),
+        since,
     };
     list::respond::<DeliveryLog>(&req, &state.pool, filter, &list).await
 }
 
 /// Send a delivery again now, with the same payload and `webhook-id` (a fresh retry schedule,
-/// whatever its status). A delivery of a deleted or inactive subscription waits until it is
-/// active again.
+/// whatever its status). A delivery of an inactive subscription waits until it is active
+/// again; a deleted subscription's deliveries are gone (404).
 #[utoipa::path(tag = "webhooks", params(DeliveryPath), responses(
     (status = 202, description = "Queued; the delivery as it now is", body = Delivery)))]
 #[post("/{id}/deliveries/{delivery_id}/redeliver")]
