@@ -6,6 +6,8 @@
 /// push from 60,584 to 76,146 values/s; mimalloc gave 3,689 req/s. glibc spent about a third of
 /// the page's CPU in malloc and free, capped at two arenas to keep its RSS down; jemalloc's
 /// per-thread caches avoid that contention and return freed memory to the system on a timer.
+/// Linked here it serves Rust's allocations only; SQLite's and libpq's C code keep glibc's malloc
+/// (so the linked gain is smaller than the preloaded one: see `bench/README.md`).
 #[cfg(target_os = "linux")]
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
