@@ -40,6 +40,39 @@ macro_rules! keyset_list {
     };
 }
 
+/// Inside `impl Row`: `pub fn list(conn, f, after, limit)` for a table of tombstoned records
+/// ordered by their text `$key`: up to `limit` rows after `after`, live ones only unless
+/// `f.include_deleted`, changed at or after `f.updated_since`, and whatever else `$body` adds to
+/// the query `$q` from the filter `$f` (of type `$filter`, which has those two fields).
+#[macro_export]
+macro_rules! tombstoned_list {
+    ($table:ident, $key:ident, $f:ident: $filter:ty, |$q:ident| $body:block) => {
+        /// Up to `limit` rows matching the filter, in key (creation) order, after `after`.
+        pub fn list(
+            conn: &mut $crate::db::AnyConnection,
+            $f: &$filter,
+            after: Option<&str>,
+            limit: i64,
+        ) -> ::diesel::QueryResult<Vec<Self>> {
+            let mut $q = $table::table
+                .select(Self::as_select())
+                .order($table::$key)
+                .into_boxed();
+            if !$f.include_deleted {
+                $q = $q.filter($table::deleted_at.is_null());
+            }
+            if let Some(since) = &$f.updated_since {
+                $q = $q.filter($table::updated_at.ge(since.clone()));
+            }
+            if let Some(after) = after {
+                $q = $q.filter($table::$key.gt(after.to_string()));
+            }
+            let $q = $body;
+            $q.limit(limit).load(conn)
+        }
+    };
+}
+
 /// Inside `impl Row`: `pub fn update(&self, conn, expected_version)`, which writes the row (its
 /// `AsChangeset`) over the one of `$table` with the same `$key`s if that is still at
 /// `expected_version`; false when it was not. `fn $name, ...` names the function otherwise.

@@ -38,31 +38,12 @@ impl ValidationRuleRow {
     crate::insert_row!(vr);
     crate::versioned_update!(vr, id);
 
-    /// Up to `limit` rules matching `f`, ordered by id (creation order), after `after`.
-    pub fn list(
-        conn: &mut AnyConnection,
-        f: &Filter,
-        after: Option<&str>,
-        limit: i64,
-    ) -> QueryResult<Vec<Self>> {
-        let mut q = vr::table
-            .select(Self::as_select())
-            .order(vr::id)
-            .into_boxed();
+    crate::tombstoned_list!(vr, id, f: Filter, |q| {
         if let Some(i) = f.importance {
             q = q.filter(vr::importance.eq(i));
         }
-        if let Some(since) = &f.updated_since {
-            q = q.filter(vr::updated_at.ge(since.clone()));
-        }
-        if !f.include_deleted {
-            q = q.filter(vr::deleted_at.is_null());
-        }
-        if let Some(after) = after {
-            q = q.filter(vr::id.gt(after.to_string()));
-        }
-        q.limit(limit).load(conn)
-    }
+        q
+    });
 
     /// Every live rule, in creation order.
     pub fn live(conn: &mut AnyConnection) -> QueryResult<Vec<Self>> {

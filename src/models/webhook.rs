@@ -38,31 +38,12 @@ impl WebhookRow {
     crate::insert_row!(wh);
     crate::versioned_update!(wh, id);
 
-    /// Up to `limit` subscriptions matching `f`, in creation (id) order, after `after`.
-    pub fn list(
-        conn: &mut AnyConnection,
-        f: &Filter,
-        after: Option<&str>,
-        limit: i64,
-    ) -> QueryResult<Vec<Self>> {
-        let mut q = wh::table
-            .select(Self::as_select())
-            .order(wh::id)
-            .into_boxed();
-        if !f.include_deleted {
-            q = q.filter(wh::deleted_at.is_null());
-        }
+    crate::tombstoned_list!(wh, id, f: Filter, |q| {
         if let Some(active) = f.active {
             q = q.filter(wh::active.eq(active));
         }
-        if let Some(since) = &f.updated_since {
-            q = q.filter(wh::updated_at.ge(since.clone()));
-        }
-        if let Some(after) = after {
-            q = q.filter(wh::id.gt(after.to_string()));
-        }
-        q.limit(limit).load(conn)
-    }
+        q
+    });
 
     /// Every live, active subscription: the fan-out's targets.
     pub fn all_active(conn: &mut AnyConnection) -> QueryResult<Vec<Self>> {
