@@ -106,6 +106,18 @@ async fn deliveries(app: &TestApp, hook: &str, query: &str) -> Vec<Value> {
     body["items"].as_array().expect("items").clone()
 }
 
+/// Asks for a delivery to be sent again.
+async fn redeliver(app: &TestApp, hook: &str, delivery: &str) -> reqwest::Response {
+    app.request(
+        Method::POST,
+        &format!("{HOOKS}/{hook}/deliveries/{delivery}/redeliver"),
+        Some(&app.admin_token),
+    )
+    .send()
+    .await
+    .unwrap()
+}
+
 /// Waits until the log has `n` deliveries matching `done` (bounded, so a broken worker fails).
 async fn wait_log(
     app: &TestApp,
@@ -203,18 +215,7 @@ async fn a_subscriber_that_fails_first_gets_the_event_again_with_the_same_id_and
     assert!(fields(&assert_problem(res, 422).await).contains(&"updated_since".to_string()));
 
     // Redelivery sends the same payload with the same webhook-id again.
-    let res = app
-        .request(
-            Method::POST,
-            &format!(
-                "{HOOKS}/{hook_id}/deliveries/{}/redeliver",
-                d["id"].as_str().unwrap()
-            ),
-            Some(&app.admin_token),
-        )
-        .send()
-        .await
-        .unwrap();
+    let res = redeliver(&app, hook_id, d["id"].as_str().unwrap()).await;
     assert_eq!(res.status(), StatusCode::ACCEPTED);
     let again = receiver.wait_for(3).await;
     assert_eq!(again[2].header("webhook-id"), first.header("webhook-id"));
@@ -570,18 +571,7 @@ async fn a_refused_connection_is_retried_until_the_schedule_is_spent_then_failed
     assert!(error.contains("refused"), "{error}");
     assert_eq!(deliveries(&app, hook_id, "?status=failed").await.len(), 1);
 
-    let res = app
-        .request(
-            Method::POST,
-            &format!(
-                "{HOOKS}/{hook_id}/deliveries/{}/redeliver",
-                d["id"].as_str().unwrap()
-            ),
-            Some(&app.admin_token),
-        )
-        .send()
-        .await
-        .unwrap();
+    let res = redeliver(&app, hook_id, d["id"].as_str().unwrap()).await;
     assert_eq!(res.status(), StatusCode::ACCEPTED);
     let requeued: Value = res.json().await.unwrap();
     assert_eq!(requeued["status"], "pending");
