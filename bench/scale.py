@@ -99,8 +99,20 @@ def wrk(port, token, path, seconds):
     return (float(rps.group(1)), ib.parse_duration_ms(p50.group(1)), ib.parse_duration_ms(p99.group(1)))
 
 
-def wrk_median(port, token, path, runs, seconds):
-    rs = [wrk(port, token, path, seconds) for _ in range(runs)]
+def wrk_median(port, token, path, runs, seconds, perf=None):
+    """Median of `runs` wrk runs; with `perf` (pid, output file) the first run is profiled."""
+    rs = []
+    for i in range(runs):
+        rec = None
+        if perf and i == 0:
+            pid, out = perf
+            graph = os.environ.get("BENCH_PERF_CALL_GRAPH", "fp")  # dwarf,16384 to see callers in Rust
+            rec = subprocess.Popen(["perf", "record", "-F", "499", "--call-graph", graph, "-p", str(pid), "-o", out,
+                                    "--", "sleep", str(seconds)],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        rs.append(wrk(port, token, path, seconds))
+        if rec:
+            rec.wait(timeout=seconds + 60)
     return tuple(statistics.median(r[i] for r in rs) for i in range(3))
 
 
@@ -148,8 +160,12 @@ def run(backend, size, args, workdir):
         for code, a, b in (("2019-2020", 2019, 2020), ("1990-2030", 1990, 2030)):
             c.json("POST", "/api/v1/reporting-cycles", {"code": code, "work_plan": "WP2", "period_from": a,
                                                        "period_to": b, "due_date": "2031-03-31"}, expect=201)
-        r["page"] = wrk_median(server.port, c.token, PAGE, args.runs, args.seconds)
-        r["filtered"] = wrk_median(server.port, c.token, FILTERED, args.runs, args.seconds)
+        def perf(what):
+            return (server.pid, os.path.join(args.perf, f"perf-{backend}-{size}-{what}.data")) if args.perf else None
+        r["page"] = wrk_median(server.port, c.token, PAGE, args.runs, args.seconds, perf("page"))
+        r["filtered"] = wrk_median(server.port, c.token, FILTERED, args.runs, args.seconds, perf("filtered"))
+        if args.reads_only:
+            return r
         if backend == "postgresql":
             r["pgbench"] = pgbench(url, args.seconds)
         r["biennial"] = timed(c, "/api/v1/reports/biennial?cycle=2019-2020", args.runs)
@@ -198,13 +214,21 @@ def main():
     ap.add_argument("--backends", default="sqlite,postgresql")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--seconds", type=int, default=8)
+    ap.add_argument("--perf", metavar="DIR", help="perf record the server during the first run of each page into DIR")
+    ap.add_argument("--reads-only", action="store_true", help="stop after the two pages (for profiling)")
     args = ap.parse_args()
+    if args.perf:
+        os.makedirs(args.perf, exist_ok=True)
     for tool in ("wrk",) + (("pgbench",) if "postgresql" in args.backends else ()):
         if not shutil.which(tool):
             sys.exit(f"{tool} is required (apt-get install -y wrk postgresql-client)")
     workdir = tempfile.mkdtemp(prefix="palermo-scale-")
     results = [run(b, int(s), args, workdir) for b in args.backends.split(",") for s in args.sizes.split(",")]
-    print(table(results))
+    if args.reads_only:
+        for r in results:
+            print(r)
+    else:
+        print(table(results))
     shutil.rmtree(workdir, ignore_errors=True)
 
 

@@ -337,11 +337,17 @@ impl IndicatorValueRow {
         if let Some(v) = &f.indicator {
             q = q.filter(iv::indicator.eq(v.clone()));
         }
-        if !f.member_states.is_empty() {
-            q = q.filter(iv::member_state.eq_any(f.member_states.clone()));
+        // One code is an equality, not `IN (?)`: SQLite cannot keep a statement with an IN list
+        // of binds prepared, so the common one-state page would be parsed and planned anew.
+        match f.member_states.as_slice() {
+            [] => {}
+            [one] => q = q.filter(iv::member_state.eq(one.clone())),
+            many => q = q.filter(iv::member_state.eq_any(many.to_vec())),
         }
-        if !f.indicators.is_empty() {
-            q = q.filter(iv::indicator.eq_any(f.indicators.clone()));
+        match f.indicators.as_slice() {
+            [] => {}
+            [one] => q = q.filter(iv::indicator.eq(one.clone())),
+            many => q = q.filter(iv::indicator.eq_any(many.to_vec())),
         }
         if f.totals_only {
             q = q.filter(iv::disaggregation.eq(""));
