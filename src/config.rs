@@ -61,6 +61,11 @@ pub struct Settings {
     #[arg(long, env = "PALERMO_PUBLIC_RATE_PER_MINUTE", default_value_t = 120, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub public_rate_per_minute: u32,
 
+    /// Memory for value pages kept between writes (MiB, per process); `0` keeps none. Pages
+    /// are still read at every request until kept, and dropped by any write.
+    #[arg(long, env = "PALERMO_PAGE_CACHE_MB", default_value_t = 32, value_parser = clap::value_parser!(u32).range(0..=4096))]
+    pub page_cache_mb: u32,
+
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "PALERMO_WORKERS")]
     pub workers: Option<usize>,
@@ -84,6 +89,7 @@ impl Settings {
             trusted_proxies: None,
             public_min_cell: 5,
             public_rate_per_minute: 120,
+            page_cache_mb: 32,
             workers: Some(2),
             webhooks: crate::webhooks::WebhookSettings::default(),
         }

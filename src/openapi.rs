@@ -62,7 +62,7 @@ header while there is more.",
             problems::InternalError,
             problems::Unavailable,
             crate::api::public::Throttled,
-            crate::api::public::NotModified,
+            crate::api::http::precondition::NotModified,
         )
     ),
     modifiers(&BearerScheme)

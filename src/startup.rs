@@ -134,6 +134,9 @@ impl Application {
                 settings.public_min_cell,
                 settings.public_rate_per_minute,
             )),
+            pages: Arc::new(api::http::page_cache::PageCache::new(
+                settings.page_cache_mb as usize * 1024 * 1024,
+            )),
             webhook_policy: settings.webhooks.policy(),
         };
         let worker = if settings.webhooks.worker {

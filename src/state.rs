@@ -17,6 +17,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// The public view's settings and per-address throttle.
     pub public: Arc<crate::api::public::PublicView>,
+    /// Value pages kept while no write happens.
+    pub pages: Arc<crate::api::http::page_cache::PageCache>,
     /// Where webhook subscriptions may point.
     pub webhook_policy: crate::webhooks::address::Policy,
 }

@@ -88,7 +88,22 @@ impl Bearer {
     /// The caller the token stands for, if its user still exists, is active and has not
     /// revoked the token since (by changing the password).
     pub fn caller(&self, conn: &mut crate::db::AnyConnection) -> Result<Caller, ApiError> {
-        let Some(user) = UserRow::find(conn, &self.claims.sub)? else {
+        self.checked(UserRow::find(conn, &self.claims.sub)?)
+    }
+
+    /// [`Self::caller`], and the change feed's head read in the same statement (see
+    /// [`crate::api::http::page_cache`]).
+    pub fn caller_at_feed_head(
+        &self,
+        conn: &mut crate::db::AnyConnection,
+    ) -> Result<(Caller, i64), ApiError> {
+        let found = UserRow::find_at_feed_head(conn, &self.claims.sub)?;
+        let head = found.as_ref().map_or(0, |(_, head)| *head);
+        Ok((self.checked(found.map(|(user, _)| user))?, head))
+    }
+
+    fn checked(&self, user: Option<UserRow>) -> Result<Caller, ApiError> {
+        let Some(user) = user else {
             return Err(ApiError::invalid_token(
                 "The token's user no longer exists.",
             ));

@@ -25,6 +25,24 @@ pub struct UserRow {
 crate::keyset_list!(UserRow, users, username);
 
 impl UserRow {
+    /// The user with this id, if any, and the change feed's head (the last audit event's id, 0
+    /// before the first), read in one statement: the head is at least as old as the user read.
+    pub fn find_at_feed_head(
+        conn: &mut AnyConnection,
+        id: &str,
+    ) -> QueryResult<Option<(Self, i64)>> {
+        use crate::db::schema::audit_events;
+        let head = audit_events::table
+            .select(diesel::dsl::max(audit_events::id))
+            .single_value();
+        users::table
+            .find(id.to_string())
+            .select((Self::as_select(), head))
+            .first::<(Self, Option<i64>)>(conn)
+            .optional()
+            .map(|found| found.map(|(user, head)| (user, head.unwrap_or(0))))
+    }
+
     /// A new active account (not stored yet).
     pub fn new(
         username: &str,

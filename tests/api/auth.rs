@@ -235,15 +235,7 @@ async fn deactivating_a_user_revokes_its_tokens_and_blocks_sign_in() {
     let id = app.create_user("arg-system", "reporter", Some("ARG")).await;
     let token = app.sign_in("arg-system", PASSWORD).await;
     assert_eq!(status_with(&app, &token).await, 200);
-    let res = app
-        .send_json(
-            Method::PATCH,
-            &format!("/api/v1/users/{id}"),
-            Some(&app.admin_token),
-            &json!({"active": false}),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::OK);
+    app.deactivate(&id).await;
     assert_eq!(
         status_with(&app, &token).await,
         401,

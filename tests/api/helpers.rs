@@ -225,6 +225,19 @@ impl TestApp {
         self.sign_in(&name, PASSWORD).await
     }
 
+    /// Deactivates a user as admin (which revokes its tokens).
+    pub async fn deactivate(&self, user_id: &str) {
+        let res = self
+            .send_json(
+                Method::PATCH,
+                &format!("/api/v1/users/{user_id}"),
+                Some(&self.admin_token),
+                &json!({"active": false}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK, "deactivating {user_id}");
+    }
+
     /// A signed-in viewer.
     pub async fn viewer(&self) -> String {
         let name = format!("viewer-{}", COUNTER.fetch_add(1, Ordering::SeqCst));

@@ -21,6 +21,7 @@ mod national_authorities;
 mod openapi;
 mod operations;
 mod owasp;
+mod polling;
 mod public;
 mod quality;
 mod races;

@@ -16,7 +16,9 @@ use utoipa::IntoParams;
 
 use crate::api::http::csv::{self, Format};
 use crate::api::http::extract::decode_query;
+use crate::api::http::page_cache::{self, KeptPage, PageCache};
 use crate::api::http::pagination::{Page, PageParams};
+use crate::api::http::precondition::IfNoneMatch;
 use crate::api::http::query::{self, Repeated};
 use crate::api::http::run_db;
 use crate::auth::Bearer;
@@ -184,6 +186,67 @@ pub async fn respond_signed_in<L: Listing>(
     answer::<L>(req, pool, Some(who), filter, list).await
 }
 
+/// [`respond_signed_in`] for a list whose pages read the same for every signed-in caller and are
+/// polled (the value list): a JSON page carries an `ETag`, `If-None-Match` with it is a 304
+/// without reading the page, and pages are kept in `pages` while no write happens (see
+/// [`page_cache`]). CSV is answered as by [`respond_signed_in`].
+pub async fn respond_kept<L: Listing>(
+    req: &HttpRequest,
+    pool: &Pool,
+    pages: &Arc<PageCache>,
+    who: Bearer,
+    filter: L::Filter,
+    list: &ListParams,
+) -> ApiResult<HttpResponse> {
+    if csv::wanted(req, list.format) {
+        return answer::<L>(req, pool, Some(who), filter, list).await;
+    }
+    let (limit, after) = position::<L>(list)?;
+    enum Read<R> {
+        Unchanged(i64),
+        Kept(i64, Arc<KeptPage>),
+        Fresh(i64, Vec<R>),
+    }
+    let key = format!("{}?{}", req.path(), req.query_string());
+    let held = IfNoneMatch::held(req);
+    let (kept, wanted) = (pages.clone(), key.clone());
+    let read = run_db(pool, move |conn| {
+        let (_, head) = who.caller_at_feed_head(conn)?;
+        if IfNoneMatch::names(&held, &page_cache::etag(head)) {
+            return Ok(Read::Unchanged(head));
+        }
+        if let Some(page) = kept.get(&wanted, head) {
+            return Ok(Read::Kept(head, page));
+        }
+        Ok::<_, ApiError>(Read::Fresh(
+            head,
+            L::fetch(conn, &filter, after.as_ref(), limit + 1)?,
+        ))
+    })
+    .await?;
+    let (head, rows) = match read {
+        Read::Unchanged(head) => return Ok(page_cache::unchanged(head)),
+        Read::Kept(head, page) => return Ok(page_cache::ok(head, &page)),
+        Read::Fresh(head, rows) => (head, rows),
+    };
+    let page = Page::from_rows(rows, limit, L::KIND, L::key, L::item);
+    let body = serde_json::to_vec(&page)
+        .map_err(|e| ApiError::internal(format!("a page could not be written: {e}")))?;
+    let kept = Arc::new(KeptPage {
+        link: page.link(req),
+        body: body.into(),
+    });
+    pages.put(key, head, kept.clone());
+    Ok(page_cache::ok(head, &kept))
+}
+
+/// The page size and keyset position asked for (validated for CSV too, which has no pages).
+fn position<L: Listing>(list: &ListParams) -> ApiResult<(i64, Option<L::Key>)> {
+    let page = list.page();
+    csv::refuse_sdmx(list.format)?;
+    Ok((page.limit()?, page.after(L::KIND)?))
+}
+
 async fn answer<L: Listing>(
     req: &HttpRequest,
     pool: &Pool,
@@ -191,10 +254,7 @@ async fn answer<L: Listing>(
     filter: L::Filter,
     list: &ListParams,
 ) -> ApiResult<HttpResponse> {
-    let page = list.page();
-    let limit = page.limit()?;
-    let after: Option<L::Key> = page.after(L::KIND)?;
-    csv::refuse_sdmx(list.format)?;
+    let (limit, after) = position::<L>(list)?;
     if csv::wanted(req, list.format) {
         if let Some(who) = who {
             run_db(pool, move |conn| who.caller(conn)).await?;

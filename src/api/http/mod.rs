@@ -10,6 +10,7 @@ pub mod history;
 pub mod idempotency;
 pub mod language;
 pub mod list;
+pub mod page_cache;
 pub mod pagination;
 pub mod precondition;
 pub mod query;

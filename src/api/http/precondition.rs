@@ -1,11 +1,11 @@
-//! Versions on the wire: the strong `ETag` of a versioned resource and the `If-Match` precondition
-//! that guards its writes.
+//! Versions on the wire: the strong `ETag` of a versioned resource, the `If-Match` precondition
+//! that guards its writes, and the `If-None-Match` of conditional reads.
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest};
 use serde::Deserialize;
-use utoipa::IntoParams;
+use utoipa::{IntoParams, ToResponse};
 
 use crate::error::ApiError;
 
@@ -71,6 +71,45 @@ impl FromRequest for IfMatch {
         std::future::ready(IfMatch::from_request(req))
     }
 }
+
+/// The `If-None-Match` header of a conditional read, as a parameter of the OpenAPI document
+/// (read from the request by [`IfNoneMatch::held`]).
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Header)]
+#[allow(dead_code)]
+pub struct IfNoneMatch {
+    /// The `ETag` of an answer held: 304 without a body while it is still current.
+    #[serde(rename = "If-None-Match")]
+    #[param(
+        rename = "If-None-Match",
+        example = "\"5d41402abc4b2a76b9719d911017c592\""
+    )]
+    value: Option<String>,
+}
+
+impl IfNoneMatch {
+    /// The tags the request holds, weak ones by their opaque part (RFC 9110 compares
+    /// `If-None-Match` weakly), or `*`.
+    pub fn held(req: &HttpRequest) -> Vec<String> {
+        req.headers()
+            .get_all(header::IF_NONE_MATCH)
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(|t| t.trim())
+            .map(|t| t.strip_prefix("W/").unwrap_or(t).to_string())
+            .collect()
+    }
+
+    /// Whether `held` names `tag` (or is `*`): the answer is then a 304.
+    pub fn names(held: &[String], tag: &str) -> bool {
+        held.iter().any(|t| t == "*" || t == tag)
+    }
+}
+
+/// Not modified: `If-None-Match` names the current `ETag`; no body.
+#[derive(ToResponse)]
+#[response(headers(("ETag" = String, description = "Strong entity tag of the answer.")))]
+pub struct NotModified;
 
 /// The `{id}` path parameter of a resource addressed by its id, declared once for the document.
 #[derive(Debug, Clone, Deserialize, IntoParams)]

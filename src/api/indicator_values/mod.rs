@@ -18,7 +18,7 @@ use wire::{ImportParams, ImportProblem, ImportSummary};
 use crate::api::http::extract::{QueryParams, MAX_BODY_LIMIT};
 use crate::api::http::list::{self, ListParams, ListQuery};
 use crate::api::http::pagination::Page;
-use crate::api::http::precondition::{IdPath, IfMatch};
+use crate::api::http::precondition::{IdPath, IfMatch, IfNoneMatch, NotModified};
 use crate::api::http::run_db;
 use crate::api::http::write;
 use crate::auth::{Bearer, Caller, Owner, With, Writer};
@@ -141,13 +141,15 @@ pub async fn import_indicator_values(
 /// The batch import reads the same file back.
 #[utoipa::path(
     tag = "indicator-values",
-    params(ValueListParams, ListParams),
+    params(ValueListParams, ListParams, IfNoneMatch),
     responses((status = 200, description = "A page of values (JSON) or all of them (CSV, SDMX-CSV)",
         content((Page<IndicatorValue> = "application/json"), (String = "text/csv"),
             (sdmx::SdmxCsv = "application/vnd.sdmx.data+csv; version=2.0.0", example = json!(
                 "STRUCTURE,STRUCTURE_ID,ACTION,REF_AREA,INDICATOR,TIME_PERIOD,SEX,AGE_GROUP,FORM_OF_EXPLOITATION,CITIZENSHIP,SECTOR,OBS_VALUE,OBS_STATUS,CONF_STATUS,COMMENT,SOURCE\r\ndataflow,OAS:DF_TIP(1.0),I,ARG,VICTIMS_DETECTED,2019,female,child,_T,_T,_T,42,A,F,,Ministerio Público Fiscal\r\n"
             ))),
-        headers(("Link" = String, description = "Next page, when there is one"))))
+        headers(("Link" = String, description = "Next page, when there is one"),
+            ("ETag" = String, description = "Of a JSON page: the change feed's position it was read at"))),
+        (status = 304, response = NotModified))
 )]
 #[get("")]
 pub async fn list_indicator_values(
@@ -163,7 +165,7 @@ pub async fn list_indicator_values(
         run_db(&state.pool, move |conn| who.caller(conn)).await?;
         return sdmx::export(&state.pool, filter, ref_area).await;
     }
-    list::respond_signed_in::<Values>(&req, &state.pool, who, filter, &list).await
+    list::respond_kept::<Values>(&req, &state.pool, &state.pages, who, filter, &list).await
 }
 
 /// Get one value (also a deleted one, with `deleted_at` set).

@@ -4,46 +4,20 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use sha2::{Digest, Sha256};
-use utoipa::IntoParams;
 
+use crate::api::http::precondition::IfNoneMatch;
 use crate::error::{ApiError, ApiResult};
 
 /// Seconds a cache may serve an answer without asking again.
 pub const MAX_AGE: u32 = 60;
-
-/// The `If-None-Match` header, as a parameter of the OpenAPI document (read from the request by
-/// [`respond`]).
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Header)]
-#[allow(dead_code)]
-pub struct IfNoneMatch {
-    /// The `ETag` of an answer held: 304 without a body while it is still current.
-    #[serde(rename = "If-None-Match")]
-    #[param(
-        rename = "If-None-Match",
-        example = "\"5d41402abc4b2a76b9719d911017c592\""
-    )]
-    value: Option<String>,
-}
 
 /// The strong entity tag of a body: the first 128 bits of its SHA-256, in hex.
 fn etag(body: &[u8]) -> String {
     let digest = Sha256::digest(body);
     let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
     format!("\"{hex}\"")
-}
-
-/// Whether the request's `If-None-Match` names `tag` (or is `*`); weak tags compare by their
-/// opaque part, as RFC 9110 has it for `If-None-Match`.
-fn not_modified(req: &HttpRequest, tag: &str) -> bool {
-    req.headers()
-        .get_all(header::IF_NONE_MATCH)
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(|t| t.trim())
-        .any(|t| t == "*" || t.strip_prefix("W/").unwrap_or(t) == tag)
 }
 
 /// The cacheable answer: 200 with `body` as JSON, or 304 when the client holds it already;
@@ -57,7 +31,7 @@ pub fn respond<T: Serialize>(
 ) -> ApiResult<HttpResponse> {
     let json = serde_json::to_vec(body).map_err(ApiError::internal)?;
     let tag = etag(&json);
-    let fresh = not_modified(req, &tag);
+    let fresh = IfNoneMatch::names(&IfNoneMatch::held(req), &tag);
     let mut res = if fresh {
         HttpResponse::NotModified()
     } else {

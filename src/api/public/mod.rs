@@ -13,7 +13,7 @@ use actix_web::{get, web, HttpRequest, HttpResponse};
 use utoipa::ToResponse;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use cache::IfNoneMatch;
+use crate::api::http::precondition::{IfNoneMatch, NotModified};
 pub use wire::{PublicBiennialReport, PublicFlag, PublicValue};
 use wire::{PublicBiennialState, PublicCycleParams, PublicHemisphere};
 
@@ -43,11 +43,6 @@ use throttle::RateLimiter;
         "detail": "Too many requests to the public view from this address (at most 120 a minute); retry in 1 seconds."})
 )]
 pub struct Throttled(pub crate::error::Problem);
-
-/// Not modified: `If-None-Match` names the current `ETag`; no body.
-#[derive(ToResponse)]
-#[response(headers(("ETag" = String, description = "Strong entity tag of the answer.")))]
-pub struct NotModified;
 
 /// Where the public view is served; its answers never carry `no-store`.
 pub const PREFIX: &str = "/api/v1/public/";
