@@ -139,6 +139,18 @@ macro_rules! insert_row {
     };
 }
 
+/// Inside `impl Row`: the queries of a versioned row of `$table` with the primary key `$key`s
+/// (columns and fields of the same name): `find` ([`find_by_key!`]), `insert` ([`insert_row!`])
+/// and the version-guarded `update` ([`versioned_update!`]).
+#[macro_export]
+macro_rules! versioned_queries {
+    ($table:ident, $($key:ident: $ty:ty),+) => {
+        $crate::find_by_key!($table, $($key: $ty),+);
+        $crate::insert_row!($table);
+        $crate::versioned_update!($table, $($key),+);
+    };
+}
+
 /// `after_key!(t::a => x, t::b => y, ...)`: the condition that the key columns `(a, b, ...)` come
 /// after the values `(x, y, ...)` in key order (each value cloned), for a keyset list on a
 /// composite key: `a > x OR (a = x AND (b > y OR ...))`.

@@ -34,9 +34,7 @@ pub struct Filter {
 }
 
 impl ValidationRuleRow {
-    crate::find_by_key!(vr, id: &str);
-    crate::insert_row!(vr);
-    crate::versioned_update!(vr, id);
+    crate::versioned_queries!(vr, id: &str);
 
     crate::tombstoned_list!(vr, id, f: Filter, |q| {
         if let Some(i) = f.importance {

@@ -34,9 +34,7 @@ pub struct Filter {
 }
 
 impl WebhookRow {
-    crate::find_by_key!(wh, id: &str);
-    crate::insert_row!(wh);
-    crate::versioned_update!(wh, id);
+    crate::versioned_queries!(wh, id: &str);
 
     crate::tombstoned_list!(wh, id, f: Filter, |q| {
         if let Some(active) = f.active {

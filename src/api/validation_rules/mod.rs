@@ -18,7 +18,7 @@ use crate::api::http::list::{self, ListParams, ListQuery};
 use crate::api::http::pagination::{Page, PageParams};
 use crate::api::http::precondition::{IdPath, IfMatch};
 use crate::api::http::write::{self, Versioned};
-use crate::auth::{Admin, Bearer, Caller, With};
+use crate::auth::{Admin, Caller, With};
 use crate::error::{ApiError, ApiResult};
 use crate::indicator_import::Catalog;
 use crate::models::validation_rule::{Filter, ValidationRuleRow};
@@ -34,29 +34,18 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(list_validation_rule_history);
 }
 
-/// List validation rules, ordered by creation. `Accept: text/csv` or `format=csv` streams them
-/// all; `include_deleted=true` adds deleted rules as tombstones.
-#[utoipa::path(
-    tag = "validation-rules",
-    params(ValidationRuleListParams, ListParams),
-    responses((status = 200, description = "A page of rules (JSON) or all of them (CSV)",
-        content((Page<ValidationRule> = "application/json"), (String = "text/csv")),
-        headers(("Link" = String, description = "Next page, when there is one"))))
-)]
-#[get("")]
-pub async fn list_validation_rules(
-    req: HttpRequest,
-    who: Bearer,
-    state: web::Data<AppState>,
-    query: ListQuery<ValidationRuleListParams>,
-) -> ApiResult<HttpResponse> {
-    let ListQuery { filter: q, list } = query;
-    let filter = Filter {
-        importance: q.importance,
-        updated_since: list.since()?,
-        include_deleted: list.include_deleted(),
-    };
-    list::respond_signed_in::<Rules>(&req, &state.pool, who, filter, &list).await
+crate::record_routes! {
+    tag = "validation-rules", view = ValidationRule;
+    /// List validation rules, ordered by creation. `Accept: text/csv` or `format=csv` streams them
+    /// all; `include_deleted=true` adds deleted rules as tombstones.
+    list list_validation_rules("A page of rules (JSON) or all of them (CSV)", Rules,
+        ValidationRuleListParams, |q: ValidationRuleListParams, list: &ListParams| {
+            Ok::<_, ApiError>(Filter {
+                importance: q.importance,
+                updated_since: list.since()?,
+                include_deleted: list.include_deleted(),
+            })
+        });
 }
 
 /// Define a validation rule (admin). Both expressions are parsed and checked against the
