@@ -36,12 +36,7 @@ pub struct Filter {
 impl WebhookRow {
     crate::versioned_queries!(wh, id: &str);
 
-    crate::tombstoned_list!(wh, id, f: Filter, |q| {
-        if let Some(active) = f.active {
-            q = q.filter(wh::active.eq(active));
-        }
-        q
-    });
+    crate::tombstoned_list!(wh, id, Filter, eq(active));
 
     /// Every live, active subscription: the fan-out's targets.
     pub fn all_active(conn: &mut AnyConnection) -> QueryResult<Vec<Self>> {

@@ -54,29 +54,37 @@ macro_rules! versioned_row {
 
 /// Inside `impl Versioned for Row`: `id`, `version`, `updated_at` and `stamp` for a row with the
 /// fields `$id`, `version` and `updated_at` (and `deleted_at`, dated by `stamp`, when
-/// `tombstoned`).
+/// `tombstoned`). `versioned_fields!(in row: id)` is for a record whose stored row is its field
+/// `row`: the fields are the row's.
 #[macro_export]
 macro_rules! versioned_fields {
-    (@tombstoned $row:ident, $at:ident) => {
-        // A deletion is dated by the change that made it (only live rows are ever changed).
-        if let Some(deleted_at) = &mut $row.deleted_at {
-            *deleted_at = $at.to_string();
-        }
-    };
     ($id:ident $(, $tomb:ident)?) => {
+        $crate::versioned_fields!(@of [] $id $(, $tomb)?);
+    };
+    (in $row:ident: $id:ident $(, $tomb:ident)?) => {
+        $crate::versioned_fields!(@of [$row] $id $(, $tomb)?);
+    };
+    (@of [$($row:ident)?] $id:ident $(, $tomb:ident)?) => {
         fn id(&self) -> &str {
-            &self.$id
+            &self$(.$row)?.$id
         }
         fn version(&self) -> i32 {
-            self.version
+            self$(.$row)?.version
         }
         fn updated_at(&self) -> &str {
-            &self.updated_at
+            &self$(.$row)?.updated_at
         }
         fn stamp(&mut self, version: i32, updated_at: &str) {
-            self.version = version;
-            self.updated_at = updated_at.to_string();
-            $($crate::versioned_fields!(@$tomb self, updated_at);)?
+            self$(.$row)?.version = version;
+            self$(.$row)?.updated_at = updated_at.to_string();
+            $crate::versioned_fields!(@deleted self [$($row)?] updated_at $($tomb)?);
+        }
+    };
+    (@deleted $s:ident [$($row:ident)?] $at:ident) => {};
+    (@deleted $s:ident [$($row:ident)?] $at:ident tombstoned) => {
+        // A deletion is dated by the change that made it (only live rows are ever changed).
+        if let Some(deleted_at) = &mut $s$(.$row)?.deleted_at {
+            *deleted_at = $at.to_string();
         }
     };
 }
