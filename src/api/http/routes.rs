@@ -27,11 +27,17 @@
 /// ```
 ///
 /// A list of anything else (a [`Listing`](super::list::Listing) any signed-in caller may read)
-/// names only its tag and item: `record_routes! { tag = "things", view = Thing; list ...; }`.
+/// names only its tag and item: `record_routes! { tag = "things", view = Thing; list ...; }`; the
+/// reads of a record written by handlers of its own (`list`, `get`, `history`) name its tag,
+/// record and view only.
 #[macro_export]
 macro_rules! record_routes {
     (tag = $tag:tt, record = $rec:ident, view = $view:ident, input = $input:ident, patch = $patch:ident; $($rest:tt)*) => {
         $crate::record_routes!(@next [$tag, $rec, $view, $input, $patch] $($rest)*);
+    };
+    // Only the reads of a record (its writes are handlers of its own).
+    (tag = $tag:tt, record = $rec:ident, view = $view:ident; $($rest:tt)*) => {
+        $crate::record_routes!(@next [$tag, $rec, $view, (), ()] $($rest)*);
     };
     // Only a list (of `view`s): no record, input or patch to name.
     (tag = $tag:tt, view = $view:ident; $($rest:tt)*) => {
