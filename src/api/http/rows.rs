@@ -124,6 +124,46 @@ macro_rules! secretariat_row {
     (@view $s:ident, $view:ty) => { <$view>::from($s) };
 }
 
+/// `pub struct $name` and its [`Listing`]: the rows of `$row` in the order of their text `id`
+/// (creation order), read by the row's own `list(conn, &filter, after, limit)`, each served as
+/// `$item` (`From<&Row>`, or `Self` for a row served as stored), a cursor of kind `$kind`, the
+/// CSV file `$csv` with the columns `$header`s.
+#[macro_export]
+macro_rules! id_listing {
+    ($(#[doc = $doc:tt])* $name:ident: $row:ty, $filter:ty, $item:tt, $kind:literal, $csv:literal,
+        [$($header:literal),+ $(,)?]) => {
+        $(#[doc = $doc])*
+        pub struct $name;
+
+        impl $crate::api::http::list::Listing for $name {
+            const KIND: &'static str = $kind;
+            const CSV_NAME: &'static str = $csv;
+            const CSV_HEADERS: &'static [&'static str] = &[$($header),+];
+            type Filter = $filter;
+            type Row = $row;
+            type Key = String;
+            type Item = $crate::secretariat_row!(@type $row, $item);
+
+            fn fetch(
+                conn: &mut $crate::db::AnyConnection,
+                filter: &$filter,
+                after: Option<&String>,
+                limit: i64,
+            ) -> ::diesel::QueryResult<Vec<$row>> {
+                <$row>::list(conn, filter, after.map(String::as_str), limit)
+            }
+            fn key(row: &$row) -> String {
+                row.id.clone()
+            }
+            fn item(row: $row) -> Self::Item {
+                $crate::id_listing!(@item row, $item)
+            }
+        }
+    };
+    (@item $row:ident, Self) => { $row };
+    (@item $row:ident, $item:ty) => { <$item>::from(&$row) };
+}
+
 /// The problem of a failed write: `explain()` for a uniqueness conflict, the usual one otherwise.
 pub fn conflict_as(e: diesel::result::Error, explain: impl FnOnce() -> ApiError) -> ApiError {
     let e = ApiError::from(e);
