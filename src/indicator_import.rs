@@ -92,6 +92,18 @@ pub struct RowError {
     pub message: String,
 }
 
+impl RowError {
+    /// The error `code` of row `index`'s `field` (empty: the row as a whole).
+    pub fn new(index: usize, field: &str, code: &str, message: impl Into<String>) -> Self {
+        RowError {
+            index,
+            field: field.to_string(),
+            code: code.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
 /// A row that passed validation, in stored form.
 #[derive(Debug, Clone)]
 pub struct ValidRow {
@@ -173,12 +185,7 @@ pub fn validate(
 ) -> Result<ValidRow, Vec<RowError>> {
     let mut errors = Vec::new();
     let mut err = |field: &str, code: &str, message: String| {
-        errors.push(RowError {
-            index,
-            field: field.to_string(),
-            code: code.to_string(),
-            message,
-        });
+        errors.push(RowError::new(index, field, code, message));
     };
     if !raw.is_object {
         err("", "invalid_row", "must be an object".into());
@@ -376,12 +383,12 @@ pub fn validate(
             source,
             action: RowAction::Upsert,
         }),
-        _ => Err(vec![RowError {
+        _ => Err(vec![RowError::new(
             index,
-            field: String::new(),
-            code: "invalid_row".into(),
-            message: "is incomplete".into(),
-        }]),
+            "",
+            "invalid_row",
+            "is incomplete",
+        )]),
     }
 }
 
@@ -400,12 +407,12 @@ pub fn reject_repeated_keys(
     for (row, repeated) in rows.into_iter().zip(repeated) {
         if repeated {
             *rejected += 1;
-            errors.push(RowError {
-                index: row.index,
-                field: String::new(),
-                code: "duplicate_key".into(),
-                message: "repeats the member_state, indicator, period and disaggregation of an earlier row".into(),
-            });
+            errors.push(RowError::new(
+                row.index,
+                "",
+                "duplicate_key",
+                "repeats the member_state, indicator, period and disaggregation of an earlier row",
+            ));
         } else {
             kept.push(row);
         }

@@ -20,7 +20,7 @@ use crate::api::http::pagination::Page;
 use crate::api::http::precondition::IfMatch;
 use crate::api::http::rows::{KeyedRow, Since};
 use crate::api::http::write;
-use crate::auth::{Admin, Bearer, Caller, With};
+use crate::auth::{Admin, Caller, With};
 use crate::db::text_enum::JsonText;
 use crate::db::AnyConnection;
 use crate::domain::contact;
@@ -51,17 +51,11 @@ pub struct Dimension {
     pub updated_at: Timestamp,
 }
 
-/// The dimensions and their code lists (`sector` uses the training audiences' codes).
-#[utoipa::path(tag = "indicators", params(ListParams), responses((status = 200, description = "A page of dimensions, in their reporting order", body = Page<Dimension>)))]
-#[get("")]
-pub async fn list_dimensions(
-    req: HttpRequest,
-    who: Bearer,
-    state: web::Data<AppState>,
-    query: ListQuery<NoFilter>,
-) -> ApiResult<HttpResponse> {
-    list::respond_signed_in::<Dimensions>(&req, &state.pool, who, query.list.since()?, &query.list)
-        .await
+crate::record_routes! {
+    tag = "indicators", view = Dimension;
+    /// The dimensions and their code lists (`sector` uses the training audiences' codes).
+    list list_dimensions("A page of dimensions, in their reporting order",
+        Dimensions, NoFilter, |_: NoFilter, list: &ListParams| list.since());
 }
 
 /// The dimensions in their reporting order; the filter is `updated_since`.
@@ -156,23 +150,11 @@ impl KeyedRow for IndicatorRow {
     }
 }
 
-/// The indicator catalog, ordered by code.
-#[utoipa::path(tag = "indicators", params(ListParams), responses((status = 200, description = "A page of indicators", body = Page<Indicator>)))]
-#[get("")]
-pub async fn list_indicators(
-    req: HttpRequest,
-    who: Bearer,
-    state: web::Data<AppState>,
-    query: ListQuery<NoFilter>,
-) -> ApiResult<HttpResponse> {
-    list::respond_signed_in::<Since<IndicatorRow>>(
-        &req,
-        &state.pool,
-        who,
-        query.list.since()?,
-        &query.list,
-    )
-    .await
+crate::record_routes! {
+    tag = "indicators", view = Indicator;
+    /// The indicator catalog, ordered by code.
+    list list_indicators("A page of indicators", Since<IndicatorRow>,
+        NoFilter, |_: NoFilter, list: &ListParams| list.since());
 }
 
 /// Get one indicator.

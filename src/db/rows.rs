@@ -44,8 +44,18 @@ macro_rules! keyset_list {
 /// ordered by their text `$key`: up to `limit` rows after `after`, live ones only unless
 /// `f.include_deleted`, changed at or after `f.updated_since`, and whatever else `$body` adds to
 /// the query `$q` from the filter `$f` (of type `$filter`, which has those two fields).
+/// `tombstoned_list!(table, key, Filter, eq(a, b))` adds `a = f.a` for each of the filter's
+/// optional fields named like their column, when it is given.
 #[macro_export]
 macro_rules! tombstoned_list {
+    ($table:ident, $key:ident, $filter:ty, eq($($field:ident),+)) => {
+        $crate::tombstoned_list!($table, $key, f: $filter, |q| {
+            $(if let Some(v) = f.$field.clone() {
+                q = q.filter($table::$field.eq(v));
+            })+
+            q
+        });
+    };
     ($table:ident, $key:ident, $f:ident: $filter:ty, |$q:ident| $body:block) => {
         /// Up to `limit` rows matching the filter, in key (creation) order, after `after`.
         pub fn list(
@@ -136,6 +146,18 @@ macro_rules! insert_row {
                 .execute(conn)
                 .map(|_| ())
         }
+    };
+}
+
+/// Inside `impl Row`: the queries of a versioned row of `$table` with the primary key `$key`s
+/// (columns and fields of the same name): `find` ([`find_by_key!`]), `insert` ([`insert_row!`])
+/// and the version-guarded `update` ([`versioned_update!`]).
+#[macro_export]
+macro_rules! versioned_queries {
+    ($table:ident, $($key:ident: $ty:ty),+) => {
+        $crate::find_by_key!($table, $($key: $ty),+);
+        $crate::insert_row!($table);
+        $crate::versioned_update!($table, $($key),+);
     };
 }
 

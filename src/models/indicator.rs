@@ -53,11 +53,7 @@ impl IndicatorRow {
             .load(conn)
     }
 
-    crate::find_by_key!(indicators, code: &str);
-
-    crate::insert_row!(indicators);
-
-    crate::versioned_update!(indicators, code);
+    crate::versioned_queries!(indicators, code: &str);
 }
 
 /// Every dimension as (code, position, updated_at), in list order.

@@ -64,7 +64,7 @@ pub struct Filter {
 }
 
 impl NationalAuthority {
-    crate::find_by_key!(na, id: &str);
+    crate::versioned_queries!(na, id: &str);
 
     /// Up to `limit` entries matching `f`, ordered by id (creation order), after `after`.
     pub fn list(
@@ -115,7 +115,4 @@ impl NationalAuthority {
             .select(Self::as_select())
             .load(conn)
     }
-
-    crate::insert_row!(na);
-    crate::versioned_update!(na, id);
 }

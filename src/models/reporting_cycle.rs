@@ -49,10 +49,7 @@ pub struct SubmissionRow {
 crate::keyset_list!(ReportingCycleRow, rc, code);
 
 impl ReportingCycleRow {
-    crate::find_by_key!(rc, code: &str);
-
-    crate::insert_row!(rc);
-    crate::versioned_update!(rc, code);
+    crate::versioned_queries!(rc, code: &str);
 
     /// Distinct (member_state, indicator, year) with a live total value (no disaggregation) in the
     /// years `from`..=`to` (a cycle's, or any window).
@@ -89,7 +86,7 @@ impl ReportingCycleRow {
 }
 
 impl SubmissionRow {
-    crate::find_by_key!(sub, cycle: &str, member_state: &str);
+    crate::versioned_queries!(sub, cycle: &str, member_state: &str);
 
     pub fn for_cycle(conn: &mut AnyConnection, cycle: &str) -> QueryResult<Vec<Self>> {
         sub::table
@@ -97,9 +94,6 @@ impl SubmissionRow {
             .select(Self::as_select())
             .load(conn)
     }
-
-    crate::insert_row!(sub);
-    crate::versioned_update!(sub, cycle, member_state);
 
     /// (member state, first year, last year) of every validated submission (of `cycle`, or of
     /// all cycles): the data the public view may show.

@@ -81,9 +81,7 @@ pub struct Filter {
 pub type Key = (String, String);
 
 impl TrainingEventRow {
-    crate::find_by_key!(te, id: &str);
-    crate::insert_row!(te);
-    crate::versioned_update!(te, id);
+    crate::versioned_queries!(te, id: &str);
 }
 
 impl TrainingEventRecord {

@@ -65,7 +65,7 @@ impl UserRow {
         }
     }
 
-    crate::find_by_key!(users, id: &str);
+    crate::versioned_queries!(users, id: &str);
 
     pub fn find_by_username(conn: &mut AnyConnection, username: &str) -> QueryResult<Option<Self>> {
         users::table
@@ -82,8 +82,4 @@ impl UserRow {
             .count()
             .get_result(conn)
     }
-
-    crate::insert_row!(users);
-
-    crate::versioned_update!(users, id);
 }

@@ -34,16 +34,9 @@ pub struct Filter {
 }
 
 impl ValidationRuleRow {
-    crate::find_by_key!(vr, id: &str);
-    crate::insert_row!(vr);
-    crate::versioned_update!(vr, id);
+    crate::versioned_queries!(vr, id: &str);
 
-    crate::tombstoned_list!(vr, id, f: Filter, |q| {
-        if let Some(i) = f.importance {
-            q = q.filter(vr::importance.eq(i));
-        }
-        q
-    });
+    crate::tombstoned_list!(vr, id, Filter, eq(importance));
 
     /// Every live rule, in creation order.
     pub fn live(conn: &mut AnyConnection) -> QueryResult<Vec<Self>> {

@@ -34,16 +34,9 @@ pub struct Filter {
 }
 
 impl WebhookRow {
-    crate::find_by_key!(wh, id: &str);
-    crate::insert_row!(wh);
-    crate::versioned_update!(wh, id);
+    crate::versioned_queries!(wh, id: &str);
 
-    crate::tombstoned_list!(wh, id, f: Filter, |q| {
-        if let Some(active) = f.active {
-            q = q.filter(wh::active.eq(active));
-        }
-        q
-    });
+    crate::tombstoned_list!(wh, id, Filter, eq(active));
 
     /// Every live, active subscription: the fan-out's targets.
     pub fn all_active(conn: &mut AnyConnection) -> QueryResult<Vec<Self>> {

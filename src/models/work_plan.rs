@@ -61,10 +61,7 @@ pub struct MandateRow {
 crate::keyset_list!(WorkPlanRow, work_plans, code);
 
 impl WorkPlanRow {
-    crate::versioned_update!(work_plans, code);
-    crate::insert_row!(work_plans);
-
-    crate::find_by_key!(work_plans, code: &str);
+    crate::versioned_queries!(work_plans, code: &str);
 
     /// Inserts a plan with its sections, guidelines and mandates (call inside a transaction).
     pub fn insert_full(

@@ -28,6 +28,26 @@ pub fn number(stored: Option<&str>) -> Option<f64> {
     stored.and_then(|v| v.parse::<f64>().ok())
 }
 
+/// Every value matching `filter`, in list order, read 10,000 at a time (the scans read whole
+/// series without holding every value at once) and given to `each`.
+pub fn each_value(
+    conn: &mut AnyConnection,
+    filter: &Filter,
+    mut each: impl FnMut(IndicatorValueRow),
+) -> ApiResult<()> {
+    const PAGE: i64 = 10_000;
+    let mut after = None;
+    loop {
+        let page = IndicatorValueRow::list(conn, filter, after.as_ref(), PAGE)?;
+        let full = page.len() as i64 == PAGE;
+        after = page.last().map(IndicatorValueRow::key);
+        page.into_iter().for_each(&mut each);
+        if !full {
+            return Ok(());
+        }
+    }
+}
+
 /// One failed check of a group.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {

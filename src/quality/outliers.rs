@@ -22,7 +22,7 @@ use crate::db::AnyConnection;
 use crate::domain::{Disaggregation, ValueType};
 use crate::error::ApiResult;
 use crate::models::indicator::IndicatorRow;
-use crate::models::indicator_value::{Filter, IndicatorValueRow, Key};
+use crate::models::indicator_value::Filter;
 use crate::quality::checks;
 
 crate::text_enum! {
@@ -188,7 +188,6 @@ pub fn scan(
     algorithm: Algorithm,
     threshold: f64,
 ) -> ApiResult<Vec<Outlier>> {
-    const PAGE: i64 = 10_000;
     let numeric: std::collections::HashSet<String> = IndicatorRow::all(conn)?
         .into_iter()
         .filter(|i| {
@@ -232,35 +231,26 @@ pub fn scan(
             });
         }
     };
-    let mut after: Option<Key> = None;
-    loop {
-        let page = IndicatorValueRow::list(conn, &filter, after.as_ref(), PAGE)?;
-        let full = page.len() as i64 == PAGE;
-        after = page.last().map(IndicatorValueRow::key);
-        for r in page {
-            if !numeric.contains(&r.indicator) {
-                continue;
-            }
-            let Some(value) = checks::number(r.value.as_deref()) else {
-                continue;
-            };
-            let key = (r.indicator, r.member_state);
-            if block.as_ref() != Some(&key) {
-                if let Some(b) = &block {
-                    flush(b, &mut series);
-                }
-                block = Some(key);
-            }
-            series.entry(r.disaggregation).or_default().push(Point {
-                id: r.id,
-                period: r.period,
-                value,
-            });
+    checks::each_value(conn, &filter, |r| {
+        if !numeric.contains(&r.indicator) {
+            return;
         }
-        if !full {
-            break;
+        let Some(value) = checks::number(r.value.as_deref()) else {
+            return;
+        };
+        let key = (r.indicator, r.member_state);
+        if block.as_ref() != Some(&key) {
+            if let Some(b) = &block {
+                flush(b, &mut series);
+            }
+            block = Some(key);
         }
-    }
+        series.entry(r.disaggregation).or_default().push(Point {
+            id: r.id,
+            period: r.period,
+            value,
+        });
+    })?;
     if let Some(b) = &block {
         flush(b, &mut series);
     }

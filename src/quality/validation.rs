@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 use crate::db::AnyConnection;
 use crate::error::{ApiError, ApiResult};
 use crate::indicator_import::Catalog;
-use crate::models::indicator_value::{Filter, IndicatorValueRow, Key};
+use crate::models::indicator_value::Filter;
 use crate::models::reporting_cycle::ReportingCycleRow;
 use crate::models::validation_rule::ValidationRuleRow;
 use crate::quality::checks::{self, check_group};
@@ -99,7 +99,6 @@ fn load_values(
     only: Option<&str>,
     rules: &[Compiled],
 ) -> ApiResult<BTreeMap<String, StateValues>> {
-    const PAGE: i64 = 10_000;
     let named: BTreeSet<String> = rules
         .iter()
         .flat_map(|r| r.left.refs().into_iter().chain(r.right.refs()))
@@ -113,22 +112,14 @@ fn load_values(
         ..Default::default()
     };
     let mut out: BTreeMap<String, StateValues> = BTreeMap::new();
-    let mut after: Option<Key> = None;
-    loop {
-        let page = IndicatorValueRow::list(conn, &filter, after.as_ref(), PAGE)?;
-        let full = page.len() as i64 == PAGE;
-        after = page.last().map(IndicatorValueRow::key);
-        for r in page {
-            out.entry(r.member_state)
-                .or_default()
-                .entry((r.period, r.indicator))
-                .or_default()
-                .insert(r.disaggregation, checks::number(r.value.as_deref()));
-        }
-        if !full {
-            return Ok(out);
-        }
-    }
+    checks::each_value(conn, &filter, |r| {
+        out.entry(r.member_state)
+            .or_default()
+            .entry((r.period, r.indicator))
+            .or_default()
+            .insert(r.disaggregation, checks::number(r.value.as_deref()));
+    })?;
+    Ok(out)
 }
 
 fn rule_violations(

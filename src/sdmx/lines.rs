@@ -133,12 +133,7 @@ pub fn check(text: &str, catalog: &Catalog, m49: &M49, writer: &Writer) -> ApiRe
         checked.received += 1;
         let result = match record {
             Ok(line) => row(index, &line, &header, catalog, m49, writer)?,
-            Err(e) => Err(vec![RowError {
-                index,
-                field: String::new(),
-                code: "invalid_row".into(),
-                message: e.0,
-            }]),
+            Err(e) => Err(vec![RowError::new(index, "", "invalid_row", e.0)]),
         };
         match result {
             Ok(valid) => checked.valid.push(valid),
@@ -164,12 +159,7 @@ fn row(
 ) -> ApiResult<Line> {
     let mut errors = Vec::new();
     let mut err = |field: &str, code: &str, message: String| {
-        errors.push(RowError {
-            index,
-            field: field.to_string(),
-            code: code.to_string(),
-            message,
-        })
+        errors.push(RowError::new(index, field, code, message));
     };
     if line.len() != header.width {
         err(

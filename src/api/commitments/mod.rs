@@ -17,7 +17,7 @@ use crate::api::http::pagination::{Page, PageParams};
 use crate::api::http::precondition::IfMatch;
 use crate::api::http::run_db;
 use crate::api::http::write::{self, Versioned};
-use crate::auth::{Bearer, Caller, Owner, With, Writer};
+use crate::auth::{Caller, Owner, With, Writer};
 use crate::db::pool::write_transaction;
 use crate::db::AnyConnection;
 use crate::error::{ApiError, ApiResult};
@@ -243,23 +243,10 @@ pub async fn list_commitment_history(
     .await
 }
 
-/// List commitments, ordered by member state, work plan and guideline. `Accept: text/csv` or
-/// `format=csv` streams every matching commitment as CSV.
-#[utoipa::path(
-    tag = "commitments",
-    params(CommitmentListParams, ListParams),
-    responses((status = 200, description = "A page of commitments (JSON) or all of them (CSV)",
-        content((Page<Commitment> = "application/json"), (String = "text/csv")),
-        headers(("Link" = String, description = "Next page, when there is one"))))
-)]
-#[get("")]
-pub async fn list_commitments(
-    req: HttpRequest,
-    who: Bearer,
-    state: web::Data<AppState>,
-    query: ListQuery<CommitmentListParams>,
-) -> ApiResult<HttpResponse> {
-    let ListQuery { filter, list } = query;
-    let filter = record::filter(filter, &list)?;
-    list::respond_signed_in::<Commitments>(&req, &state.pool, who, filter, &list).await
+crate::record_routes! {
+    tag = "commitments", view = Commitment;
+    /// List commitments, ordered by member state, work plan and guideline. `Accept: text/csv` or
+    /// `format=csv` streams every matching commitment as CSV.
+    list list_commitments("A page of commitments (JSON) or all of them (CSV)", Commitments,
+        CommitmentListParams, record::filter);
 }

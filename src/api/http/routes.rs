@@ -25,18 +25,30 @@
 ///     history list_thing_history("The thing's history", |conn, id| load::<Thing>(conn, id).map(drop));
 /// }
 /// ```
+///
+/// A list of anything else (a [`Listing`](super::list::Listing) any signed-in caller may read)
+/// names only its tag and item: `record_routes! { tag = "things", view = Thing; list ...; }`; the
+/// reads of a record written by handlers of its own (`list`, `get`, `history`) name its tag,
+/// record and view only.
 #[macro_export]
 macro_rules! record_routes {
     (tag = $tag:tt, record = $rec:ident, view = $view:ident, input = $input:ident, patch = $patch:ident; $($rest:tt)*) => {
         $crate::record_routes!(@next [$tag, $rec, $view, $input, $patch] $($rest)*);
     };
+    // Only the reads of a record (its writes are handlers of its own).
+    (tag = $tag:tt, record = $rec:ident, view = $view:ident; $($rest:tt)*) => {
+        $crate::record_routes!(@next [$tag, $rec, $view, (), ()] $($rest)*);
+    };
+    // Only a list (of `view`s): no record, input or patch to name.
+    (tag = $tag:tt, view = $view:ident; $($rest:tt)*) => {
+        $crate::record_routes!(@next [$tag, (), $view, (), ()] $($rest)*);
+    };
     (@next $h:tt) => {};
-    (@next [$tag:tt, $rec:ident, $view:ident, $input:ident, $patch:ident]
-        $(#[doc = $doc:tt])* list $name:ident($what:tt, $listing:ident, $params:ident, $filter:expr); $($rest:tt)*) => {
+    (@next [$tag:tt, $rec:tt, $view:ident, $input:tt, $patch:tt]
+        $(#[doc = $doc:tt])* list $name:ident($what:tt, $listing:ty, $params:ident, $filter:expr); $($rest:tt)*) => {
         $(#[doc = $doc])*
-        #[utoipa::path(tag = $tag, params($params, ListParams), responses((status = 200, description = $what,
-            content((Page<$view> = "application/json"), (String = "text/csv")),
-            headers(("Link" = String, description = "Next page, when there is one")))))]
+        #[utoipa::path(tag = $tag, params($params, ListParams),
+            responses((status = 200, description = $what, body = Page<$view>)))]
         #[get("")]
         pub async fn $name(
             req: HttpRequest,
@@ -50,7 +62,7 @@ macro_rules! record_routes {
         }
         $crate::record_routes!(@next [$tag, $rec, $view, $input, $patch] $($rest)*);
     };
-    (@next [$tag:tt, $rec:ident, $view:ident, $input:ident, $patch:ident]
+    (@next [$tag:tt, $rec:tt, $view:ident, $input:tt, $patch:tt]
         $(#[doc = $doc:tt])* create $name:ident($what:tt, $example:tt $(, $status:tt = $problem:ident)*); $($rest:tt)*) => {
         $(#[doc = $doc])*
         #[utoipa::path(tag = $tag, params(IdempotencyKey), request_body(content = $input, example = json!($example)),
@@ -68,7 +80,7 @@ macro_rules! record_routes {
         }
         $crate::record_routes!(@next [$tag, $rec, $view, $input, $patch] $($rest)*);
     };
-    (@next [$tag:tt, $rec:ident, $view:ident, $input:ident, $patch:ident]
+    (@next [$tag:tt, $rec:tt, $view:ident, $input:tt, $patch:tt]
         $(#[doc = $doc:tt])* delete $name:ident; $($rest:tt)*) => {
         $(#[doc = $doc])*
         #[utoipa::path(tag = $tag, params(IdPath, IfMatch), responses((status = 204, description = "Deleted"),
@@ -85,7 +97,7 @@ macro_rules! record_routes {
         }
         $crate::record_routes!(@next [$tag, $rec, $view, $input, $patch] $($rest)*);
     };
-    (@next [$tag:tt, $rec:ident, $view:ident, $input:ident, $patch:ident]
+    (@next [$tag:tt, $rec:tt, $view:ident, $input:tt, $patch:tt]
         $(#[doc = $doc:tt])* get $name:ident($what:tt); $($rest:tt)*) => {
         $(#[doc = $doc])*
         #[utoipa::path(tag = $tag, params(IdPath), responses((status = 200, description = $what,
@@ -100,7 +112,7 @@ macro_rules! record_routes {
         }
         $crate::record_routes!(@next [$tag, $rec, $view, $input, $patch] $($rest)*);
     };
-    (@next [$tag:tt, $rec:ident, $view:ident, $input:ident, $patch:ident]
+    (@next [$tag:tt, $rec:tt, $view:ident, $input:tt, $patch:tt]
         $(#[doc = $doc:tt])* put $name:ident($what:tt); $($rest:tt)*) => {
         $(#[doc = $doc])*
         #[utoipa::path(tag = $tag, params(IdPath, IfMatch), request_body = $input, responses(
@@ -119,7 +131,7 @@ macro_rules! record_routes {
         }
         $crate::record_routes!(@next [$tag, $rec, $view, $input, $patch] $($rest)*);
     };
-    (@next [$tag:tt, $rec:ident, $view:ident, $input:ident, $patch:ident]
+    (@next [$tag:tt, $rec:tt, $view:ident, $input:tt, $patch:tt]
         $(#[doc = $doc:tt])* patch $name:ident($what:tt, $example:tt); $($rest:tt)*) => {
         $(#[doc = $doc])*
         #[utoipa::path(tag = $tag, params(IdPath, IfMatch), request_body(content = $patch, example = json!($example)),
@@ -139,7 +151,7 @@ macro_rules! record_routes {
         }
         $crate::record_routes!(@next [$tag, $rec, $view, $input, $patch] $($rest)*);
     };
-    (@next [$tag:tt, $rec:ident, $view:ident, $input:ident, $patch:ident]
+    (@next [$tag:tt, $rec:tt, $view:ident, $input:tt, $patch:tt]
         $(#[doc = $doc:tt])* history $name:ident($what:tt, $exists:expr); $($rest:tt)*) => {
         $(#[doc = $doc])*
         #[utoipa::path(tag = $tag, params(IdPath, PageParams), responses(

@@ -54,29 +54,37 @@ macro_rules! versioned_row {
 
 /// Inside `impl Versioned for Row`: `id`, `version`, `updated_at` and `stamp` for a row with the
 /// fields `$id`, `version` and `updated_at` (and `deleted_at`, dated by `stamp`, when
-/// `tombstoned`).
+/// `tombstoned`). `versioned_fields!(in row: id)` is for a record whose stored row is its field
+/// `row`: the fields are the row's.
 #[macro_export]
 macro_rules! versioned_fields {
-    (@tombstoned $row:ident, $at:ident) => {
-        // A deletion is dated by the change that made it (only live rows are ever changed).
-        if let Some(deleted_at) = &mut $row.deleted_at {
-            *deleted_at = $at.to_string();
-        }
-    };
     ($id:ident $(, $tomb:ident)?) => {
+        $crate::versioned_fields!(@of [] $id $(, $tomb)?);
+    };
+    (in $row:ident: $id:ident $(, $tomb:ident)?) => {
+        $crate::versioned_fields!(@of [$row] $id $(, $tomb)?);
+    };
+    (@of [$($row:ident)?] $id:ident $(, $tomb:ident)?) => {
         fn id(&self) -> &str {
-            &self.$id
+            &self$(.$row)?.$id
         }
         fn version(&self) -> i32 {
-            self.version
+            self$(.$row)?.version
         }
         fn updated_at(&self) -> &str {
-            &self.updated_at
+            &self$(.$row)?.updated_at
         }
         fn stamp(&mut self, version: i32, updated_at: &str) {
-            self.version = version;
-            self.updated_at = updated_at.to_string();
-            $($crate::versioned_fields!(@$tomb self, updated_at);)?
+            self$(.$row)?.version = version;
+            self$(.$row)?.updated_at = updated_at.to_string();
+            $crate::versioned_fields!(@deleted self [$($row)?] updated_at $($tomb)?);
+        }
+    };
+    (@deleted $s:ident [$($row:ident)?] $at:ident) => {};
+    (@deleted $s:ident [$($row:ident)?] $at:ident tombstoned) => {
+        // A deletion is dated by the change that made it (only live rows are ever changed).
+        if let Some(deleted_at) = &mut $s$(.$row)?.deleted_at {
+            *deleted_at = $at.to_string();
         }
     };
 }
@@ -114,6 +122,46 @@ macro_rules! secretariat_row {
     (@type $row:ty, $view:ty) => { $view };
     (@view $s:ident, Self) => { $s.clone() };
     (@view $s:ident, $view:ty) => { <$view>::from($s) };
+}
+
+/// `pub struct $name` and its [`Listing`]: the rows of `$row` in the order of their text `id`
+/// (creation order), read by the row's own `list(conn, &filter, after, limit)`, each served as
+/// `$item` (`From<&Row>`, or `Self` for a row served as stored), a cursor of kind `$kind`, the
+/// CSV file `$csv` with the columns `$header`s.
+#[macro_export]
+macro_rules! id_listing {
+    ($(#[doc = $doc:tt])* $name:ident: $row:ty, $filter:ty, $item:tt, $kind:literal, $csv:literal,
+        [$($header:literal),+ $(,)?]) => {
+        $(#[doc = $doc])*
+        pub struct $name;
+
+        impl $crate::api::http::list::Listing for $name {
+            const KIND: &'static str = $kind;
+            const CSV_NAME: &'static str = $csv;
+            const CSV_HEADERS: &'static [&'static str] = &[$($header),+];
+            type Filter = $filter;
+            type Row = $row;
+            type Key = String;
+            type Item = $crate::secretariat_row!(@type $row, $item);
+
+            fn fetch(
+                conn: &mut $crate::db::AnyConnection,
+                filter: &$filter,
+                after: Option<&String>,
+                limit: i64,
+            ) -> ::diesel::QueryResult<Vec<$row>> {
+                <$row>::list(conn, filter, after.map(String::as_str), limit)
+            }
+            fn key(row: &$row) -> String {
+                row.id.clone()
+            }
+            fn item(row: $row) -> Self::Item {
+                $crate::id_listing!(@item row, $item)
+            }
+        }
+    };
+    (@item $row:ident, Self) => { $row };
+    (@item $row:ident, $item:ty) => { <$item>::from(&$row) };
 }
 
 /// The problem of a failed write: `explain()` for a uniqueness conflict, the usual one otherwise.

@@ -1,11 +1,9 @@
 //! How the register's entries go through the pipelines: validation into a row, the versioned
 //! record, and the list with its CSV cells.
 
-use diesel::QueryResult;
-
 use super::wire::{NationalAuthorityInput, NationalAuthorityListParams};
 use crate::api::http::extract::bounded;
-use crate::api::http::list::{ListParams, Listing};
+use crate::api::http::list::ListParams;
 use crate::api::http::replace::Replaceable;
 use crate::api::http::rows::conflict_as;
 use crate::api::http::write::{self, Versioned};
@@ -175,49 +173,11 @@ pub fn filter(q: NationalAuthorityListParams, list: &ListParams) -> ApiResult<Fi
     })
 }
 
-/// The register list, ordered by creation (id).
-pub struct Register;
-
-impl Listing for Register {
-    const KIND: &'static str = "national_authority";
-    const CSV_NAME: &'static str = "national-authorities.csv";
-    const CSV_HEADERS: &'static [&'static str] = &[
-        "id",
-        "member_state",
-        "role",
-        "institution",
-        "unit",
-        "contact_name",
-        "position_title",
-        "email",
-        "phone",
-        "address",
-        "website",
-        "languages",
-        "designated_on",
-        "active",
-        "notes",
-        "version",
-        "created_at",
-        "updated_at",
-    ];
-    type Filter = Filter;
-    type Row = NationalAuthority;
-    type Key = String;
-    type Item = NationalAuthority;
-
-    fn fetch(
-        conn: &mut AnyConnection,
-        filter: &Filter,
-        after: Option<&String>,
-        limit: i64,
-    ) -> QueryResult<Vec<NationalAuthority>> {
-        NationalAuthority::list(conn, filter, after.map(String::as_str), limit)
-    }
-    fn key(row: &NationalAuthority) -> String {
-        row.id.clone()
-    }
-    fn item(row: NationalAuthority) -> NationalAuthority {
-        row
-    }
+crate::id_listing! {
+    /// The register list, ordered by creation (id).
+    Register: NationalAuthority, Filter, Self, "national_authority", "national-authorities.csv", [
+        "id", "member_state", "role", "institution", "unit", "contact_name", "position_title",
+        "email", "phone", "address", "website", "languages", "designated_on", "active", "notes",
+        "version", "created_at", "updated_at",
+    ]
 }

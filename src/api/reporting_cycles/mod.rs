@@ -29,7 +29,7 @@ use crate::api::http::pagination::{Page, PageParams};
 use crate::api::http::precondition::IfMatch;
 use crate::api::http::run_db;
 use crate::api::http::write::{self, Versioned};
-use crate::auth::{Admin, Bearer, Caller, With};
+use crate::auth::{Admin, Caller, With};
 use crate::domain::contact;
 use crate::error::{ApiError, ApiResult};
 use crate::models::reporting_cycle::ReportingCycleRow;
@@ -54,17 +54,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(crate::api::submission_validation::get_submission_validation);
 }
 
-/// Reporting cycles, ordered by code.
-#[utoipa::path(tag = "reporting-cycles", params(ListParams), responses((status = 200, description = "A page of cycles", body = Page<ReportingCycle>)))]
-#[get("")]
-pub async fn list_reporting_cycles(
-    req: HttpRequest,
-    who: Bearer,
-    state: web::Data<AppState>,
-    query: ListQuery<NoFilter>,
-) -> ApiResult<HttpResponse> {
-    let since = query.list.since()?;
-    list::respond_signed_in::<record::Cycles>(&req, &state.pool, who, since, &query.list).await
+crate::record_routes! {
+    tag = "reporting-cycles", view = ReportingCycle;
+    /// Reporting cycles, ordered by code.
+    list list_reporting_cycles("A page of cycles", record::Cycles,
+        NoFilter, |_: NoFilter, list: &ListParams| list.since());
 }
 
 /// Open a reporting cycle (admin).

@@ -40,9 +40,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[utoipa::path(
     tag = "training-events",
     params(TrainingEventListParams, ListParams),
-    responses((status = 200, description = "A page of events (JSON) or all of them (CSV)",
-        content((Page<TrainingEvent> = "application/json"), (String = "text/csv")),
-        headers(("Link" = String, description = "Next page, when there is one"))))
+    responses((status = 200, description = "A page of events (JSON) or all of them (CSV)", body = Page<TrainingEvent>))
 )]
 #[get("")]
 pub async fn list_training_events(

@@ -222,23 +222,7 @@ impl Versioned for TrainingEventRecord {
     fn store(&self, conn: &mut AnyConnection, expected_version: i32) -> QueryResult<bool> {
         self.update(conn, expected_version)
     }
-    fn id(&self) -> &str {
-        &self.row.id
-    }
-    fn version(&self) -> i32 {
-        self.row.version
-    }
-    fn updated_at(&self) -> &str {
-        &self.row.updated_at
-    }
-    fn stamp(&mut self, version: i32, updated_at: &str) {
-        self.row.version = version;
-        self.row.updated_at = updated_at.to_string();
-        // A deletion is dated by the change that made it (only live events are ever changed).
-        if let Some(deleted_at) = &mut self.row.deleted_at {
-            *deleted_at = updated_at.to_string();
-        }
-    }
+    crate::versioned_fields!(in row: id, tombstoned);
     fn owner(&self) -> Owner<'_> {
         match &self.row.member_state {
             Some(ms) => Owner::State(ms),

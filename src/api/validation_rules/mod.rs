@@ -11,14 +11,13 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub use record::Rules;
 pub use wire::{ValidationRule, ValidationRuleInput, ValidationRuleListParams};
 
-use crate::api::http::extract::QueryParams;
 use crate::api::http::history;
 use crate::api::http::idempotency::IdempotencyKey;
 use crate::api::http::list::{self, ListParams, ListQuery};
 use crate::api::http::pagination::{Page, PageParams};
 use crate::api::http::precondition::{IdPath, IfMatch};
-use crate::api::http::write::{self, Versioned};
-use crate::auth::{Admin, Bearer, Caller, With};
+use crate::api::http::write;
+use crate::auth::{Admin, With};
 use crate::error::{ApiError, ApiResult};
 use crate::indicator_import::Catalog;
 use crate::models::validation_rule::{Filter, ValidationRuleRow};
@@ -34,29 +33,26 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(list_validation_rule_history);
 }
 
-/// List validation rules, ordered by creation. `Accept: text/csv` or `format=csv` streams them
-/// all; `include_deleted=true` adds deleted rules as tombstones.
-#[utoipa::path(
-    tag = "validation-rules",
-    params(ValidationRuleListParams, ListParams),
-    responses((status = 200, description = "A page of rules (JSON) or all of them (CSV)",
-        content((Page<ValidationRule> = "application/json"), (String = "text/csv")),
-        headers(("Link" = String, description = "Next page, when there is one"))))
-)]
-#[get("")]
-pub async fn list_validation_rules(
-    req: HttpRequest,
-    who: Bearer,
-    state: web::Data<AppState>,
-    query: ListQuery<ValidationRuleListParams>,
-) -> ApiResult<HttpResponse> {
-    let ListQuery { filter: q, list } = query;
-    let filter = Filter {
-        importance: q.importance,
-        updated_since: list.since()?,
-        include_deleted: list.include_deleted(),
-    };
-    list::respond_signed_in::<Rules>(&req, &state.pool, who, filter, &list).await
+crate::record_routes! {
+    tag = "validation-rules", record = ValidationRuleRow, view = ValidationRule;
+    /// List validation rules, ordered by creation. `Accept: text/csv` or `format=csv` streams them
+    /// all; `include_deleted=true` adds deleted rules as tombstones.
+    list list_validation_rules("A page of rules (JSON) or all of them (CSV)", Rules,
+        ValidationRuleListParams, |q: ValidationRuleListParams, list: &ListParams| {
+            Ok::<_, ApiError>(Filter {
+                importance: q.importance,
+                updated_since: list.since()?,
+                include_deleted: list.include_deleted(),
+            })
+        });
+    /// Get one validation rule.
+    get get_validation_rule("The rule");
+    /// Every version of a rule, oldest first, with who changed it and when (deleted rules too).
+    history list_validation_rule_history("The rule's history", |conn, id| {
+        ValidationRuleRow::find(conn, id)?
+            .map(drop)
+            .ok_or_else(|| ApiError::not_found("No such validation rule."))
+    });
 }
 
 /// Define a validation rule (admin). Both expressions are parsed and checked against the
@@ -97,23 +93,6 @@ pub async fn create_validation_rule(
         },
     )
     .await
-}
-
-/// Get one validation rule.
-#[utoipa::path(
-    tag = "validation-rules",
-    params(IdPath),
-    responses(
-        (status = 200, description = "The rule", body = ValidationRule, headers(("ETag" = String, description = "Version, for If-Match"))),
-    )
-)]
-#[get("/{id}")]
-pub async fn get_validation_rule(
-    _caller: Caller,
-    state: web::Data<AppState>,
-    path: web::Path<IdPath>,
-) -> ApiResult<HttpResponse> {
-    write::read::<ValidationRuleRow>(&state.pool, path.into_inner().id).await
 }
 
 /// Replace every field of a rule (admin; omitted optional fields take their defaults). Honours
@@ -184,34 +163,4 @@ pub async fn delete_validation_rule(
     )
     .await
     .map(write::no_content)
-}
-
-/// Every version of a rule, oldest first, with who changed it and when (deleted rules too).
-#[utoipa::path(
-    tag = "validation-rules",
-    params(IdPath, PageParams),
-    responses(
-        (status = 200, description = "The rule's history", body = Page<history::HistoryEntry>),
-    )
-)]
-#[get("/{id}/history")]
-pub async fn list_validation_rule_history(
-    req: HttpRequest,
-    _caller: Caller,
-    state: web::Data<AppState>,
-    path: web::Path<IdPath>,
-    page: QueryParams<PageParams>,
-) -> ApiResult<HttpResponse> {
-    history::respond(
-        &req,
-        &state.pool,
-        ValidationRuleRow::KIND,
-        path.into_inner().id,
-        page.0,
-        |conn, id| match ValidationRuleRow::find(conn, id)? {
-            Some(_) => Ok(()),
-            None => Err(ApiError::not_found("No such validation rule.")),
-        },
-    )
-    .await
 }

@@ -1,14 +1,10 @@
 //! How validation rules go through the pipelines: validation of the input against the catalog
 //! into a row, the versioned record (deletion leaves a tombstone) and the list.
 
-use diesel::QueryResult;
-
 use super::wire::{ValidationRule, ValidationRuleInput};
-use crate::api::http::list::Listing;
-use crate::api::http::rows::{conflict_as, csv_cells_of};
+use crate::api::http::rows::conflict_as;
 use crate::api::http::write::Versioned;
 use crate::auth::Owner;
-use crate::db::AnyConnection;
 use crate::domain::contact;
 use crate::error::{ApiError, FieldError};
 use crate::indicator_import::Catalog;
@@ -103,47 +99,10 @@ impl Versioned for ValidationRuleRow {
     }
 }
 
-/// The rule list, ordered by creation (id).
-pub struct Rules;
-
-impl Listing for Rules {
-    const KIND: &'static str = "validation_rule";
-    const CSV_NAME: &'static str = "validation-rules.csv";
-    const CSV_HEADERS: &'static [&'static str] = &[
-        "id",
-        "code",
-        "name",
-        "description",
-        "left",
-        "operator",
-        "right",
-        "importance",
-        "missing_value_strategy",
-        "version",
-        "created_at",
-        "updated_at",
-        "deleted_at",
-    ];
-    type Filter = Filter;
-    type Row = ValidationRuleRow;
-    type Key = String;
-    type Item = ValidationRule;
-
-    fn fetch(
-        conn: &mut AnyConnection,
-        filter: &Filter,
-        after: Option<&String>,
-        limit: i64,
-    ) -> QueryResult<Vec<ValidationRuleRow>> {
-        ValidationRuleRow::list(conn, filter, after.map(String::as_str), limit)
-    }
-    fn key(row: &ValidationRuleRow) -> String {
-        row.id.clone()
-    }
-    fn item(row: ValidationRuleRow) -> ValidationRule {
-        ValidationRule::from(&row)
-    }
-    fn csv_cells(row: &ValidationRuleRow) -> Vec<String> {
-        csv_cells_of(&row.view(), Self::CSV_HEADERS)
-    }
+crate::id_listing! {
+    /// The rule list, ordered by creation (id).
+    Rules: ValidationRuleRow, Filter, ValidationRule, "validation_rule", "validation-rules.csv", [
+        "id", "code", "name", "description", "left", "operator", "right", "importance",
+        "missing_value_strategy", "version", "created_at", "updated_at", "deleted_at",
+    ]
 }

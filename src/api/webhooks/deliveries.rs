@@ -89,9 +89,7 @@ fn subscription(conn: &mut AnyConnection, id: &str) -> ApiResult<WebhookRow> {
 /// The delivery log of a subscription, oldest first: each event's delivery with its status,
 /// attempts, last status code and error, and when a pending one is attempted next.
 #[utoipa::path(tag = "webhooks", params(IdPath, DeliveryListParams, ListParams), responses(
-    (status = 200, description = "A page of deliveries (JSON) or all of them (CSV)",
-        content((Page<Delivery> = "application/json"), (String = "text/csv")),
-        headers(("Link" = String, description = "Next page, when there is one"))),
+    (status = 200, description = "A page of deliveries (JSON) or all of them (CSV)", body = Page<Delivery>),
     (status = 403, response = crate::api::problems::Forbidden)))]
 #[get("/{id}/deliveries")]
 pub async fn list_webhook_deliveries(

@@ -43,9 +43,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 /// List webhook subscriptions, in creation order. `Accept: text/csv` or `format=csv` streams them
 /// as CSV. Secrets are never listed.
 #[utoipa::path(tag = "webhooks", params(WebhookListParams, ListParams), responses(
-    (status = 200, description = "A page of subscriptions (JSON) or all of them (CSV)",
-        content((Page<Webhook> = "application/json"), (String = "text/csv")),
-        headers(("Link" = String, description = "Next page, when there is one"))),
+    (status = 200, description = "A page of subscriptions (JSON) or all of them (CSV)", body = Page<Webhook>),
     (status = 403, response = crate::api::problems::Forbidden)))]
 #[get("")]
 pub async fn list_webhooks(

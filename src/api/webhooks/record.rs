@@ -1,10 +1,8 @@
 //! How subscriptions go through the pipelines: validation into a row, the versioned record
 //! (Secretariat data: administrators only), its tombstone, and the list.
 
-use diesel::QueryResult;
-
 use super::wire::{Webhook, WebhookInput, WebhookListParams};
-use crate::api::http::list::{ListParams, Listing};
+use crate::api::http::list::ListParams;
 use crate::api::http::replace::{Replaceable, Tombstoned};
 use crate::api::http::write::{self, Versioned};
 use crate::auth::{Owner, Writer};
@@ -162,40 +160,10 @@ pub fn filter(q: WebhookListParams, list: &ListParams) -> ApiResult<Filter> {
     })
 }
 
-/// The subscription list, in creation order.
-pub struct Subscriptions;
-
-impl Listing for Subscriptions {
-    const KIND: &'static str = "webhook";
-    const CSV_NAME: &'static str = "webhooks.csv";
-    const CSV_HEADERS: &'static [&'static str] = &[
-        "id",
-        "url",
-        "events",
-        "active",
-        "description",
-        "version",
-        "created_at",
-        "updated_at",
+crate::id_listing! {
+    /// The subscription list, in creation order.
+    Subscriptions: WebhookRow, Filter, Webhook, "webhook", "webhooks.csv", [
+        "id", "url", "events", "active", "description", "version", "created_at", "updated_at",
         "deleted_at",
-    ];
-    type Filter = Filter;
-    type Row = WebhookRow;
-    type Key = String;
-    type Item = Webhook;
-
-    fn fetch(
-        conn: &mut AnyConnection,
-        filter: &Filter,
-        after: Option<&String>,
-        limit: i64,
-    ) -> QueryResult<Vec<WebhookRow>> {
-        WebhookRow::list(conn, filter, after.map(String::as_str), limit)
-    }
-    fn key(row: &WebhookRow) -> String {
-        row.id.clone()
-    }
-    fn item(row: WebhookRow) -> Webhook {
-        Webhook::from(&row)
-    }
+    ]
 }

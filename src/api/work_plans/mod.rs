@@ -19,7 +19,7 @@ use crate::api::http::pagination::Page;
 use crate::api::http::rows::Since;
 use crate::api::http::run_db;
 use crate::api::http::write::{self, Versioned};
-use crate::auth::{Admin, Bearer, Caller, With};
+use crate::auth::{Admin, Caller, With};
 use crate::error::{ApiError, ApiResult};
 use crate::models::work_plan::{GuidelineRow, WorkPlanRow};
 use crate::state::AppState;
@@ -94,23 +94,11 @@ async fn plan_part<L: Listing<Filter = PlanPart>>(
     list::respond::<L>(req, &state.pool, part, list).await
 }
 
-/// List work plans, ordered by code.
-#[utoipa::path(tag = "work-plans", params(ListParams), responses((status = 200, description = "A page of work plans", body = Page<WorkPlanSummary>)))]
-#[get("")]
-pub async fn list_work_plans(
-    req: HttpRequest,
-    who: Bearer,
-    state: web::Data<AppState>,
-    query: ListQuery<NoFilter>,
-) -> ApiResult<HttpResponse> {
-    list::respond_signed_in::<Since<WorkPlanRow>>(
-        &req,
-        &state.pool,
-        who,
-        query.list.since()?,
-        &query.list,
-    )
-    .await
+crate::record_routes! {
+    tag = "work-plans", view = WorkPlanSummary;
+    /// List work plans, ordered by code.
+    list list_work_plans("A page of work plans", Since<WorkPlanRow>,
+        NoFilter, |_: NoFilter, list: &ListParams| list.since());
 }
 
 /// Get a work plan with its aims, principles and sections.

@@ -269,19 +269,7 @@ impl Versioned for WorkPlanRecord {
     fn store(&self, conn: &mut AnyConnection, expected_version: i32) -> QueryResult<bool> {
         self.plan.update(conn, expected_version)
     }
-    fn id(&self) -> &str {
-        &self.plan.code
-    }
-    fn version(&self) -> i32 {
-        self.plan.version
-    }
-    fn updated_at(&self) -> &str {
-        &self.plan.updated_at
-    }
-    fn stamp(&mut self, version: i32, updated_at: &str) {
-        self.plan.version = version;
-        self.plan.updated_at = updated_at.to_string();
-    }
+    crate::versioned_fields!(in plan: code);
     fn owner(&self) -> Owner<'_> {
         Owner::Secretariat
     }
