@@ -93,33 +93,6 @@ fn push_cell(out: &mut String, cell: &str) {
     }
 }
 
-/// A streamed CSV response. `fetch(conn, after, n)` returns up to `n` rows after the keyset
-/// position `after`; `key` gives a row's position and `cells` its values.
-pub fn stream<R, K, F, KF, CF>(
-    pool: &Pool,
-    filename: &str,
-    headers: &'static [&'static str],
-    fetch: F,
-    key: KF,
-    cells: CF,
-) -> HttpResponse
-where
-    R: Send + 'static,
-    K: Clone + Send + 'static,
-    F: Fn(&mut AnyConnection, Option<K>, i64) -> ApiResult<Vec<R>> + Clone + Send + Sync + 'static,
-    KF: Fn(&R) -> K + Clone + Send + Sync + 'static,
-    CF: Fn(&R) -> Vec<String> + Clone + Send + Sync + 'static,
-{
-    let file = File {
-        content_type: "text/csv; charset=utf-8",
-        filename: filename.to_string(),
-        head: line(headers),
-    };
-    stream_lines(pool, file, fetch, key, move |r: &R, out: &mut String| {
-        out.push_str(&line(&cells(r)))
-    })
-}
-
 /// What a streamed download is: its media type, file name and first line(s).
 pub struct File {
     pub content_type: &'static str,
@@ -127,8 +100,9 @@ pub struct File {
     pub head: String,
 }
 
-/// A streamed download of `file.head` then one line per row, each written by `render`; the rows
-/// are fetched as [`stream`] fetches them.
+/// A streamed download of `file.head` then one line per row, each written by `render`.
+/// `fetch(conn, after, n)` returns up to `n` rows after the keyset position `after`; `key` gives
+/// a row's position.
 pub fn stream_lines<R, K, F, KF, LF>(
     pool: &Pool,
     file: File,

@@ -260,13 +260,17 @@ async fn answer<L: Listing>(
             run_db(pool, move |conn| who.caller(conn)).await?;
         }
         let filter = Arc::new(filter);
-        return Ok(csv::stream(
+        let file = csv::File {
+            content_type: "text/csv; charset=utf-8",
+            filename: L::CSV_NAME.to_string(),
+            head: csv::line(L::CSV_HEADERS),
+        };
+        return Ok(csv::stream_lines(
             pool,
-            L::CSV_NAME,
-            L::CSV_HEADERS,
+            file,
             move |conn, after: Option<L::Key>, n| Ok(L::fetch(conn, &filter, after.as_ref(), n)?),
             L::key,
-            L::csv_cells,
+            |r: &L::Row, out: &mut String| out.push_str(&csv::line(&L::csv_cells(r))),
         ));
     }
     let rows = run_db(pool, move |conn| {
