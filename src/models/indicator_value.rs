@@ -233,18 +233,15 @@ impl IndicatorValueRow {
         };
         // Over periods alone, the count names every indicator and state, so it walks the
         // natural-key index once per pair over those periods instead of the whole table.
+        use crate::db::schema::{indicators, member_states};
         let mut f = f.into_owned();
         if f.indicator.is_none() && f.indicators.is_empty() {
-            f.indicators = crate::models::indicator::IndicatorRow::all(conn)?
-                .into_iter()
-                .map(|i| i.code)
-                .collect();
+            f.indicators = indicators::table.select(indicators::code).load(conn)?;
         }
         if f.member_states.is_empty() {
-            f.member_states = crate::models::member_state::MemberStateRow::list(conn, None, 1000)?
-                .into_iter()
-                .map(|m| m.code)
-                .collect();
+            f.member_states = member_states::table
+                .select(member_states::code)
+                .load(conn)?;
         }
         let n: i64 = Self::matching(&f, conn.is_postgres())
             .count()
@@ -367,24 +364,24 @@ impl IndicatorValueRow {
             [one] => q = q.filter(iv::indicator.eq(one.clone())),
             many => q = q.filter(iv::indicator.eq_any(many.to_vec())),
         }
-        // Totals and one dimension's parts (canonical text with no ';'), alone: the partial index
-        // `indicator_values_simple` holds them, and a planner takes it only when the query states
-        // its conditions as written there (literally, not as a bound parameter).
-        let simple = || diesel::dsl::sql::<diesel::sql_types::Bool>(SIMPLE);
-        match &f.simple_or {
-            Some(also) if also.is_empty() => q = q.filter(simple()),
-            Some(also) => {
-                q = q.filter(
-                    iv::disaggregation
-                        .not_like("%;%")
-                        .or(iv::disaggregation.eq_any(also.clone())),
-                )
-            }
-            None if f.totals_only => q = q.filter(simple()),
-            None => {}
-        }
         if f.totals_only {
             q = q.filter(iv::disaggregation.eq(""));
+        }
+        if let Some(also) = &f.simple_or {
+            // Canonical text with no ';' is the total or one dimension's part.
+            q = q.filter(
+                iv::disaggregation
+                    .not_like("%;%")
+                    .or(iv::disaggregation.eq_any(also.clone())),
+            );
+        }
+        // Live totals and one dimension's parts alone are what the partial index
+        // `indicator_values_simple` holds. A planner takes it only when the query states the
+        // index's condition as written there (literally, not as bound parameters), so that
+        // condition is added, implied by the filters above, for both backends to see.
+        let simple_only = f.totals_only || f.simple_or.as_ref().is_some_and(Vec::is_empty);
+        if simple_only && !f.include_deleted {
+            q = q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(SIMPLE));
         }
         if let Some(v) = &f.period_from {
             q = q.filter(iv::period.ge(v.clone()));

@@ -230,8 +230,7 @@ pub async fn respond_kept<L: Listing>(
         Read::Fresh(head, rows) => (head, rows),
     };
     let page = Page::from_rows(rows, limit, L::KIND, L::key, L::item);
-    let body = serde_json::to_vec(&page)
-        .map_err(|e| ApiError::internal(format!("a page could not be written: {e}")))?;
+    let body = serde_json::to_vec(&page).map_err(ApiError::internal)?;
     let kept = Arc::new(KeptPage {
         link: page.link(req),
         body: body.into(),

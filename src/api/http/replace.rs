@@ -62,13 +62,15 @@ pub async fn replace<R: Replaceable>(
     precondition: IfMatch,
     input: R::Input,
 ) -> ApiResult<HttpResponse> {
-    let write = Rebuild {
+    write::update(
         pool,
         writer,
         id,
         precondition,
-    };
-    write.run("update", move |_: &R| Ok(input.clone())).await
+        "update",
+        move |conn, scope, before: &R| R::build(conn, scope.writer(), &input, Some(before)),
+    )
+    .await
 }
 
 /// PATCH: record `id` rebuilt from its own input with `patch` merged in; `action` names the
@@ -81,49 +83,18 @@ pub async fn patch<R: Replaceable>(
     action: &'static str,
     patch: MergePatch<R::Input>,
 ) -> ApiResult<HttpResponse> {
-    let write = Rebuild {
+    write::update(
         pool,
         writer,
         id,
         precondition,
-    };
-    write
-        .run(action, move |before: &R| patch.apply(&before.view()))
-        .await
-}
-
-/// A record rebuilt over its current self from an input derived from it.
-struct Rebuild<'p> {
-    pool: &'p Pool,
-    writer: Writer,
-    id: String,
-    precondition: IfMatch,
-}
-
-impl Rebuild<'_> {
-    async fn run<R: Replaceable>(
-        self,
-        action: &'static str,
-        input_of: impl Fn(&R) -> ApiResult<R::Input> + Send + 'static,
-    ) -> ApiResult<HttpResponse> {
-        let Self {
-            pool,
-            writer,
-            id,
-            precondition,
-        } = self;
-        write::update(
-            pool,
-            writer,
-            id,
-            precondition,
-            action,
-            move |conn, scope, before: &R| {
-                R::build(conn, scope.writer(), &input_of(before)?, Some(before))
-            },
-        )
-        .await
-    }
+        action,
+        move |conn, scope, before: &R| {
+            let input = patch.apply(&before.view())?;
+            R::build(conn, scope.writer(), &input, Some(before))
+        },
+    )
+    .await
 }
 
 /// DELETE: record `id` marked deleted ([`Tombstoned`]); 204.
