@@ -206,16 +206,5 @@ async fn batches_acknowledged_before_a_sigkill_are_whole_and_no_batch_is_half_wr
         "the test must see at least one acknowledged batch"
     );
     drop(restarted);
-    drop_database(&database_url);
-}
-
-fn drop_database(database_url: &str) {
-    use diesel::{Connection, RunQueryDsl};
-    let (Some(base), Some(name)) = (postgres_base_url(), database_url.rsplit('/').next()) else {
-        return;
-    };
-    if let Ok(mut conn) = diesel::PgConnection::establish(&base) {
-        let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .execute(&mut conn);
-    }
+    drop_test_database(&database_url);
 }

@@ -28,24 +28,28 @@ pub struct TestApp {
 impl Drop for TestApp {
     /// Drops a test's PostgreSQL database so repeated runs do not pile them up.
     fn drop(&mut self) {
-        let Some(base) = postgres_base_url() else {
-            return;
-        };
-        let Some(name) = self
-            .database_url
-            .rsplit('/')
-            .next()
-            .map(|n| n.split('?').next().unwrap_or(n).to_string())
-        else {
-            return;
-        };
-        if !name.starts_with("palermo_test_") {
-            return;
-        }
-        if let Ok(mut conn) = diesel::PgConnection::establish(&base) {
-            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .execute(&mut conn);
-        }
+        drop_test_database(&self.database_url);
+    }
+}
+
+/// Drops the PostgreSQL database of a test's URL (from [`fresh_database_url`]); nothing on SQLite.
+pub fn drop_test_database(database_url: &str) {
+    let Some(base) = postgres_base_url() else {
+        return;
+    };
+    let Some(name) = database_url
+        .rsplit('/')
+        .next()
+        .map(|n| n.split('?').next().unwrap_or(n).to_string())
+    else {
+        return;
+    };
+    if !name.starts_with("palermo_test_") {
+        return;
+    }
+    if let Ok(mut conn) = diesel::PgConnection::establish(&base) {
+        let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .execute(&mut conn);
     }
 }
 
@@ -72,8 +76,22 @@ pub fn fresh_database_url(dir: &tempfile::TempDir) -> String {
             diesel::sql_query(format!("CREATE DATABASE {name}"))
                 .execute(&mut conn)
                 .expect("create test database");
-            replace_database_name(&base, &name)
+            without_tls_unless_asked(&replace_database_name(&base, &name))
         }
+    }
+}
+
+/// The test servers' URL without TLS unless the base URL names an `sslmode`. TLS to the
+/// loopback database tests nothing of palermo, and libpq's OpenSSL is torn down by the test
+/// process's exit handlers while pool threads of finished tests may still be connecting: the
+/// binary then died of a segmentation fault after every test had passed.
+fn without_tls_unless_asked(url: &str) -> String {
+    if url.contains("sslmode=") {
+        url.to_string()
+    } else if url.contains('?') {
+        format!("{url}&sslmode=disable")
+    } else {
+        format!("{url}?sslmode=disable")
     }
 }
 
