@@ -1,7 +1,6 @@
 //! Operations: health probes, Prometheus metrics, the OpenAPI document and Swagger UI (served
 //! offline), refusal of bad `DATABASE_URL`s at start, and the bootstrap of the first admin.
 
-use diesel::{Connection, RunQueryDsl};
 use palermo::auth::bootstrap::{ensure_admin, Outcome};
 use palermo::startup::Application;
 use reqwest::{Method, Response, StatusCode};
@@ -46,24 +45,7 @@ impl FreshDatabase {
 
 impl Drop for FreshDatabase {
     fn drop(&mut self) {
-        let Some(base) = postgres_base_url() else {
-            return;
-        };
-        let Some(name) = self
-            .url
-            .rsplit('/')
-            .next()
-            .map(|n| n.split('?').next().unwrap_or(n).to_string())
-        else {
-            return;
-        };
-        if !name.starts_with("palermo_test_") {
-            return;
-        }
-        if let Ok(mut conn) = diesel::PgConnection::establish(&base) {
-            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .execute(&mut conn);
-        }
+        drop_test_database(&self.url);
     }
 }
 
