@@ -18,9 +18,9 @@ use crate::api::http::idempotency::IdempotencyKey;
 use crate::api::http::list::{self, ListParams, ListQuery, Listing, NoFilter};
 use crate::api::http::pagination::Page;
 use crate::api::http::precondition::IfMatch;
-use crate::api::http::rows::{KeyedRow, Since};
 use crate::api::http::write;
 use crate::auth::{Admin, Caller, With};
+use crate::db::rows::Keyset;
 use crate::db::text_enum::JsonText;
 use crate::db::AnyConnection;
 use crate::domain::contact;
@@ -123,37 +123,21 @@ fn exists(code: &str) -> ApiError {
     ApiError::conflict(format!("Indicator {code} exists; change it with PUT."))
 }
 
-impl KeyedRow for IndicatorRow {
-    const CURSOR_KIND: &'static str = "indicator";
-    const CSV_NAME: &'static str = "indicators.csv";
-    const CSV_HEADERS: &'static [&'static str] = &[
-        "code",
-        "name",
-        "description",
-        "value_type",
-        "unit",
-        "periodicity",
-        "dimensions",
-        "guidelines",
-        "references",
-        "version",
-        "created_at",
-        "updated_at",
+crate::listing! {
+    /// The catalog, ordered by code; the filter is `updated_since`.
+    Indicators: IndicatorRow => Self, "indicator", "indicators.csv", [
+        "code", "name", "description", "value_type", "unit", "periodicity", "dimensions",
+        "guidelines", "references", "version", "created_at", "updated_at",
     ];
-    type Item = Indicator;
-
-    fn key(&self) -> String {
-        self.code.clone()
-    }
-    fn item(&self) -> Indicator {
-        self.clone()
-    }
+    fetch(conn, since: Option<String>, after: String, limit) =>
+        IndicatorRow::list(conn, after.map(String::as_str), since.as_deref(), limit);
+    key(r) => r.code.clone();
 }
 
 crate::record_routes! {
     tag = "indicators", view = Indicator;
     /// The indicator catalog, ordered by code.
-    list list_indicators("A page of indicators", Since<IndicatorRow>,
+    list list_indicators("A page of indicators", Indicators,
         NoFilter, |_: NoFilter, list: &ListParams| list.since());
 }
 

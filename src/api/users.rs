@@ -8,9 +8,9 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::api::http::list::{self, ListParams, ListQuery, NoFilter};
 use crate::api::http::pagination::Page;
 use crate::api::http::precondition::{IdPath, IfMatch};
-use crate::api::http::rows::{KeyedRow, Since};
 use crate::api::http::write::{self, Versioned};
 use crate::auth::{password, Admin, With};
+use crate::db::rows::Keyset;
 use crate::db::AnyConnection;
 use crate::domain::{MemberStateCode, Password, Role, Username};
 use crate::error::{ApiError, ApiResult, FieldError};
@@ -161,27 +161,14 @@ fn check_scope(
     }
 }
 
-impl KeyedRow for UserRow {
-    const CURSOR_KIND: &'static str = "users";
-    const CSV_NAME: &'static str = "users.csv";
-    const CSV_HEADERS: &'static [&'static str] = &[
-        "id",
-        "username",
-        "role",
-        "member_state",
-        "active",
-        "version",
-        "created_at",
-        "updated_at",
+crate::listing! {
+    /// The users, ordered by username; the filter is `updated_since`.
+    Users: UserRow => User, "users", "users.csv", [
+        "id", "username", "role", "member_state", "active", "version", "created_at", "updated_at",
     ];
-    type Item = User;
-
-    fn key(&self) -> String {
-        self.username.clone()
-    }
-    fn item(&self) -> User {
-        User::from(self)
-    }
+    fetch(conn, since: Option<String>, after: String, limit) =>
+        UserRow::list(conn, after.map(String::as_str), since.as_deref(), limit);
+    key(r) => r.username.clone();
 }
 
 /// List users, ordered by username. Users are never deleted: deactivated users stay listed with
@@ -202,7 +189,7 @@ pub async fn list_users(
     state: web::Data<AppState>,
     query: ListQuery<NoFilter>,
 ) -> ApiResult<HttpResponse> {
-    list::respond::<Since<UserRow>>(&req, &state.pool, query.list.since()?, &query.list).await
+    list::respond::<Users>(&req, &state.pool, query.list.since()?, &query.list).await
 }
 
 /// Create a user. Member-state systems get ordinary `reporter` accounts.

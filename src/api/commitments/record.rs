@@ -6,7 +6,7 @@ use diesel::QueryResult;
 use super::wire::{Commitment, CommitmentInput, CommitmentListParams, CommitmentPath};
 use crate::api::http::csv;
 use crate::api::http::extract::bounded;
-use crate::api::http::list::{ListParams, Listing};
+use crate::api::http::list::ListParams;
 use crate::api::http::write::{self, Versioned};
 use crate::auth::Owner;
 use crate::db::text_enum::JsonText;
@@ -262,70 +262,30 @@ impl Versioned for CommitmentRow {
     }
 }
 
-/// The commitment list, ordered by member state, work plan and guideline.
-pub struct Commitments;
-
-impl Listing for Commitments {
-    const KIND: &'static str = "commitment";
-    const CSV_NAME: &'static str = "commitments.csv";
-    const CSV_HEADERS: &'static [&'static str] = &[
-        "id",
-        "member_state",
-        "work_plan",
-        "guideline",
-        "status",
-        "lead_institution",
-        "actions",
-        "target_date",
-        "evidence_urls",
-        "budget_allocated",
-        "currency",
-        "version",
-        "created_at",
-        "updated_at",
-        "deleted_at",
+crate::listing! {
+    /// The commitment list, ordered by member state, work plan and guideline.
+    Commitments: CommitmentRow => Self, "commitment", "commitments.csv", [
+        "id", "member_state", "work_plan", "guideline", "status", "lead_institution", "actions",
+        "target_date", "evidence_urls", "budget_allocated", "currency", "version", "created_at",
+        "updated_at", "deleted_at",
     ];
-    type Filter = Filter;
-    type Row = CommitmentRow;
-    type Key = Key;
-    type Item = Commitment;
-
-    fn fetch(
-        conn: &mut AnyConnection,
-        filter: &Filter,
-        after: Option<&Key>,
-        limit: i64,
-    ) -> QueryResult<Vec<CommitmentRow>> {
-        CommitmentRow::list(conn, filter, after, limit)
-    }
-    fn key(r: &CommitmentRow) -> Key {
-        (
-            r.member_state.clone(),
-            r.work_plan.clone(),
-            r.guideline_number,
-        )
-    }
-    fn item(row: CommitmentRow) -> Commitment {
-        row
-    }
-    fn csv_cells(r: &CommitmentRow) -> Vec<String> {
-        let c = r.clone();
-        vec![
-            c.id,
-            c.member_state,
-            c.work_plan,
-            c.guideline_number.to_string(),
-            c.status.as_str().into(),
-            csv::opt(&c.lead_institution),
-            csv::opt(&c.actions),
-            csv::opt(&c.target_date),
-            csv::join(c.evidence_urls.get()),
-            csv::opt(&c.budget_allocated),
-            csv::opt(&c.currency),
-            c.version.to_string(),
-            c.created_at,
-            c.updated_at,
-            c.deleted_at.unwrap_or_default(),
-        ]
-    }
+    fetch(conn, f: Filter, after: Key, limit) => CommitmentRow::list(conn, f, after, limit);
+    key(r) => (r.member_state.clone(), r.work_plan.clone(), r.guideline_number);
+    cells(c) => vec![
+        c.id.clone(),
+        c.member_state.clone(),
+        c.work_plan.clone(),
+        c.guideline_number.to_string(),
+        c.status.as_str().into(),
+        csv::opt(&c.lead_institution),
+        csv::opt(&c.actions),
+        csv::opt(&c.target_date),
+        csv::join(c.evidence_urls.get()),
+        csv::opt(&c.budget_allocated),
+        csv::opt(&c.currency),
+        c.version.to_string(),
+        c.created_at.clone(),
+        c.updated_at.clone(),
+        csv::opt(&c.deleted_at),
+    ];
 }

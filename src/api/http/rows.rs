@@ -1,16 +1,10 @@
 //! What table rows share on the pipelines: the part of [`Versioned`](super::write::Versioned)
-//! every row implements the same way, the problem of a uniqueness conflict, and the lists of
-//! rows ordered by a text key whose only filter is `updated_since` ([`Since`]).
+//! every row implements the same way, the problem of a uniqueness conflict, and the
+//! declaration of a list ([`listing!`](crate::listing)) with its CSV cells.
 
-use std::marker::PhantomData;
-
-use diesel::QueryResult;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::api::http::list::Listing;
-use crate::db::rows::Keyset;
-use crate::db::AnyConnection;
 use crate::error::ApiError;
 
 /// Inside `impl Versioned for Row`: `find`, `insert`, `store`, `id`, `version`, `updated_at` and
@@ -124,14 +118,27 @@ macro_rules! secretariat_row {
     (@view $s:ident, $view:ty) => { <$view>::from($s) };
 }
 
-/// `pub struct $name` and its [`Listing`]: the rows of `$row` in the order of their text `id`
-/// (creation order), read by the row's own `list(conn, &filter, after, limit)`, each served as
-/// `$item` (`From<&Row>`, or `Self` for a row served as stored), a cursor of kind `$kind`, the
-/// CSV file `$csv` with the columns `$header`s.
+/// `pub struct $name` and its [`Listing`](crate::api::http::list::Listing): the rows `$row` the `fetch` clause reads (up to `limit`
+/// matching the filter, in the list's order, after the keyset position), each served as `$item`
+/// (`From<&Row>`, or `Self` for a row served as stored), keyed by the `key` clause; a cursor of
+/// kind `$kind`, the CSV file `$csv` with the columns `$header`s, their cells the item's fields of
+/// those names unless a `cells` clause says otherwise.
+///
+/// ```ignore
+/// listing! {
+///     /// The things, by name.
+///     Things: ThingRow => Self, "thing", "things.csv", ["id", "name"];
+///     fetch(conn, f: Filter, after: String, limit) => ThingRow::list(conn, f, after, limit);
+///     key(r) => r.name.clone();
+/// }
+/// ```
 #[macro_export]
-macro_rules! id_listing {
-    ($(#[doc = $doc:tt])* $name:ident: $row:ty, $filter:ty, $item:tt, $kind:literal, $csv:literal,
-        [$($header:literal),+ $(,)?]) => {
+macro_rules! listing {
+    ($(#[doc = $doc:tt])* $name:ident: $row:ty => $item:tt, $kind:literal, $csv:literal,
+        [$($header:literal),+ $(,)?];
+        fetch($conn:ident, $filter:ident: $fty:ty, $after:ident: $kty:ty, $limit:ident) => $fetch:expr;
+        key($kr:ident) => $key:expr;
+        $(cells($cr:ident) => $cells:expr;)?) => {
         $(#[doc = $doc])*
         pub struct $name;
 
@@ -139,25 +146,28 @@ macro_rules! id_listing {
             const KIND: &'static str = $kind;
             const CSV_NAME: &'static str = $csv;
             const CSV_HEADERS: &'static [&'static str] = &[$($header),+];
-            type Filter = $filter;
+            type Filter = $fty;
             type Row = $row;
-            type Key = String;
+            type Key = $kty;
             type Item = $crate::secretariat_row!(@type $row, $item);
 
             fn fetch(
-                conn: &mut $crate::db::AnyConnection,
-                filter: &$filter,
-                after: Option<&String>,
-                limit: i64,
+                $conn: &mut $crate::db::AnyConnection,
+                $filter: &$fty,
+                $after: Option<&$kty>,
+                $limit: i64,
             ) -> ::diesel::QueryResult<Vec<$row>> {
-                <$row>::list(conn, filter, after.map(String::as_str), limit)
+                $fetch
             }
-            fn key(row: &$row) -> String {
-                row.id.clone()
+            fn key($kr: &$row) -> $kty {
+                $key
             }
             fn item(row: $row) -> Self::Item {
-                $crate::id_listing!(@item row, $item)
+                $crate::listing!(@item row, $item)
             }
+            $(fn csv_cells($cr: &$row) -> Vec<String> {
+                $cells
+            })?
         }
     };
     (@item $row:ident, Self) => { $row };
@@ -171,52 +181,6 @@ pub fn conflict_as(e: diesel::result::Error, explain: impl FnOnce() -> ApiError)
         explain()
     } else {
         e
-    }
-}
-
-/// Rows listed by a text key (also the cursor), filtered by `updated_since` only.
-pub trait KeyedRow: Keyset + Clone + Send + 'static {
-    /// Cursor kind of the list.
-    const CURSOR_KIND: &'static str;
-    const CSV_NAME: &'static str;
-    const CSV_HEADERS: &'static [&'static str];
-    type Item: Serialize;
-
-    fn key(&self) -> String;
-    fn item(&self) -> Self::Item;
-    fn csv_cells(&self) -> Vec<String> {
-        csv_cells_of(&self.item(), Self::CSV_HEADERS)
-    }
-}
-
-/// The list of a [`KeyedRow`]; its filter is the validated `updated_since`.
-pub struct Since<R>(PhantomData<R>);
-
-impl<R: KeyedRow> Listing for Since<R> {
-    const KIND: &'static str = R::CURSOR_KIND;
-    const CSV_NAME: &'static str = R::CSV_NAME;
-    const CSV_HEADERS: &'static [&'static str] = R::CSV_HEADERS;
-    type Filter = Option<String>;
-    type Row = R;
-    type Key = String;
-    type Item = R::Item;
-
-    fn fetch(
-        conn: &mut AnyConnection,
-        since: &Option<String>,
-        after: Option<&String>,
-        limit: i64,
-    ) -> QueryResult<Vec<R>> {
-        R::list(conn, after.map(String::as_str), since.as_deref(), limit)
-    }
-    fn key(row: &R) -> String {
-        row.key()
-    }
-    fn item(row: R) -> R::Item {
-        R::item(&row)
-    }
-    fn csv_cells(row: &R) -> Vec<String> {
-        row.csv_cells()
     }
 }
 

@@ -7,7 +7,7 @@ use serde_json::Value;
 use super::wire::{IndicatorValue, ValueListParams};
 use crate::api::http::csv;
 use crate::api::http::extract::bounded;
-use crate::api::http::list::{ListParams, Listing};
+use crate::api::http::list::ListParams;
 use crate::api::http::query::Repeated;
 use crate::api::http::write::Versioned;
 use crate::auth::Owner;
@@ -136,51 +136,16 @@ pub fn shown_value(stored: Option<&str>) -> Option<String> {
     })
 }
 
-/// The value list, in natural-key order.
-pub struct Values;
-
-impl Listing for Values {
-    const KIND: &'static str = "indicator_value";
-    const CSV_NAME: &'static str = "indicator-values.csv";
-    const CSV_HEADERS: &'static [&'static str] = &[
-        "indicator",
-        "member_state",
-        "period",
-        "sex",
-        "age_group",
-        "form_of_exploitation",
-        "citizenship",
-        "sector",
-        "value",
-        "flag",
-        "comment",
-        "source",
-        "reported_by",
-        "version",
-        "updated_at",
-        "deleted_at",
-        "id",
+crate::listing! {
+    /// The value list, in natural-key order.
+    Values: IndicatorValueRow => Self, "indicator_value", "indicator-values.csv", [
+        "indicator", "member_state", "period", "sex", "age_group", "form_of_exploitation",
+        "citizenship", "sector", "value", "flag", "comment", "source", "reported_by", "version",
+        "updated_at", "deleted_at", "id",
     ];
-    type Filter = Filter;
-    type Row = IndicatorValueRow;
-    type Key = Key;
-    type Item = IndicatorValue;
-
-    fn fetch(
-        conn: &mut AnyConnection,
-        filter: &Filter,
-        after: Option<&Key>,
-        limit: i64,
-    ) -> QueryResult<Vec<IndicatorValueRow>> {
-        IndicatorValueRow::list(conn, filter, after, limit)
-    }
-    fn key(row: &IndicatorValueRow) -> Key {
-        row.key()
-    }
-    fn item(row: IndicatorValueRow) -> IndicatorValue {
-        row
-    }
-    fn csv_cells(r: &IndicatorValueRow) -> Vec<String> {
+    fetch(conn, f: Filter, after: Key, limit) => IndicatorValueRow::list(conn, f, after, limit);
+    key(r) => r.key();
+    cells(r) => {
         let d = Disaggregation::from_canonical(&r.disaggregation);
         let value = shown_value(r.value.as_deref());
         let mut cells = vec![
@@ -205,5 +170,5 @@ impl Listing for Values {
             r.id.clone(),
         ]);
         cells
-    }
+    };
 }

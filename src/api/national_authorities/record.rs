@@ -173,11 +173,14 @@ pub fn filter(q: NationalAuthorityListParams, list: &ListParams) -> ApiResult<Fi
     })
 }
 
-crate::id_listing! {
+crate::listing! {
     /// The register list, ordered by creation (id).
-    Register: NationalAuthority, Filter, Self, "national_authority", "national-authorities.csv", [
+    Register: NationalAuthority => Self, "national_authority", "national-authorities.csv", [
         "id", "member_state", "role", "institution", "unit", "contact_name", "position_title",
         "email", "phone", "address", "website", "languages", "designated_on", "active", "notes",
         "version", "created_at", "updated_at",
-    ]
+    ];
+    fetch(conn, f: Filter, after: String, limit) =>
+        NationalAuthority::list(conn, f, after.map(String::as_str), limit);
+    key(r) => r.id.clone();
 }

@@ -5,7 +5,6 @@ use diesel::QueryResult;
 use serde::Serialize;
 
 use super::wire::{NewReportingCycle, ReportingCycle};
-use crate::api::http::list::Listing;
 use crate::api::http::write::Versioned;
 use crate::auth::Owner;
 use crate::db::rows::Keyset;
@@ -77,42 +76,15 @@ impl Versioned for ReportingCycleRow {
     }
 }
 
-/// The cycle list, ordered by code; the filter is `updated_since`.
-pub struct Cycles;
-
-impl Listing for Cycles {
-    const KIND: &'static str = "reporting_cycle";
-    const CSV_NAME: &'static str = "reporting-cycles.csv";
-    const CSV_HEADERS: &'static [&'static str] = &[
-        "code",
-        "work_plan",
-        "period_from",
-        "period_to",
-        "due_date",
-        "status",
-        "version",
-        "created_at",
-        "updated_at",
+crate::listing! {
+    /// The cycle list, ordered by code; the filter is `updated_since`.
+    Cycles: ReportingCycleRow => Self, "reporting_cycle", "reporting-cycles.csv", [
+        "code", "work_plan", "period_from", "period_to", "due_date", "status", "version",
+        "created_at", "updated_at",
     ];
-    type Filter = Option<String>;
-    type Row = ReportingCycleRow;
-    type Key = String;
-    type Item = ReportingCycle;
-
-    fn fetch(
-        conn: &mut AnyConnection,
-        since: &Option<String>,
-        after: Option<&String>,
-        limit: i64,
-    ) -> QueryResult<Vec<ReportingCycleRow>> {
-        ReportingCycleRow::list(conn, after.map(String::as_str), since.as_deref(), limit)
-    }
-    fn key(row: &ReportingCycleRow) -> String {
-        row.code.clone()
-    }
-    fn item(row: ReportingCycleRow) -> ReportingCycle {
-        row
-    }
+    fetch(conn, since: Option<String>, after: String, limit) =>
+        ReportingCycleRow::list(conn, after.map(String::as_str), since.as_deref(), limit);
+    key(r) => r.code.clone();
 }
 
 /// A stored submission under its audit id `{cycle}/{member_state}`.

@@ -5,7 +5,6 @@ use diesel::QueryResult;
 
 use super::wire::{TrainingEvent, TrainingEventInput};
 use crate::api::http::csv;
-use crate::api::http::list::Listing;
 use crate::api::http::replace::{Replaceable, Tombstoned};
 use crate::api::http::write::{self, Versioned};
 use crate::auth::{Owner, Writer};
@@ -237,54 +236,17 @@ impl Versioned for TrainingEventRecord {
     }
 }
 
-/// The event list, ordered by start date, then id.
-pub struct Events;
-
-impl Listing for Events {
-    const KIND: &'static str = "training_event";
-    const CSV_NAME: &'static str = "training-events.csv";
-    const CSV_HEADERS: &'static [&'static str] = &[
-        "id",
-        "member_state",
-        "organizer",
-        "title",
-        "description",
-        "start_date",
-        "end_date",
-        "city",
-        "modality",
-        "audiences",
-        "guidelines",
-        "participants_total",
-        "participants_women",
-        "participants_men",
-        "partners",
-        "version",
-        "created_at",
-        "updated_at",
-        "deleted_at",
+crate::listing! {
+    /// The event list, ordered by start date, then id; in CSV, audiences as `police;judges`,
+    /// guidelines as `WP2:12;WP2:45`.
+    Events: TrainingEventRecord => TrainingEvent, "training_event", "training-events.csv", [
+        "id", "member_state", "organizer", "title", "description", "start_date", "end_date", "city",
+        "modality", "audiences", "guidelines", "participants_total", "participants_women",
+        "participants_men", "partners", "version", "created_at", "updated_at", "deleted_at",
     ];
-    type Filter = Filter;
-    type Row = TrainingEventRecord;
-    type Key = Key;
-    type Item = TrainingEvent;
-
-    fn fetch(
-        conn: &mut AnyConnection,
-        filter: &Filter,
-        after: Option<&Key>,
-        limit: i64,
-    ) -> QueryResult<Vec<TrainingEventRecord>> {
-        TrainingEventRecord::list(conn, filter, after, limit)
-    }
-    fn key(row: &TrainingEventRecord) -> Key {
-        row.key()
-    }
-    fn item(row: TrainingEventRecord) -> TrainingEvent {
-        TrainingEvent::from(&row)
-    }
-    /// Audiences as `police;judges`, guidelines as `WP2:12;WP2:45`.
-    fn csv_cells(row: &TrainingEventRecord) -> Vec<String> {
+    fetch(conn, f: Filter, after: Key, limit) => TrainingEventRecord::list(conn, f, after, limit);
+    key(r) => r.key();
+    cells(row) => {
         let e = TrainingEvent::from(row);
         let audiences: Vec<String> = e.audiences.iter().map(|a| a.as_str().into()).collect();
         let guidelines: Vec<String> = e
@@ -313,5 +275,5 @@ impl Listing for Events {
             e.updated_at.to_db(),
             e.deleted_at.map(|t| t.to_db()).unwrap_or_default(),
         ]
-    }
+    };
 }

@@ -99,10 +99,13 @@ impl Versioned for ValidationRuleRow {
     }
 }
 
-crate::id_listing! {
+crate::listing! {
     /// The rule list, ordered by creation (id).
-    Rules: ValidationRuleRow, Filter, ValidationRule, "validation_rule", "validation-rules.csv", [
+    Rules: ValidationRuleRow => ValidationRule, "validation_rule", "validation-rules.csv", [
         "id", "code", "name", "description", "left", "operator", "right", "importance",
         "missing_value_strategy", "version", "created_at", "updated_at", "deleted_at",
-    ]
+    ];
+    fetch(conn, f: Filter, after: String, limit) =>
+        ValidationRuleRow::list(conn, f, after.map(String::as_str), limit);
+    key(r) => r.id.clone();
 }

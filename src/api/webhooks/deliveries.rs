@@ -1,11 +1,10 @@
 //! `/api/v1/webhooks/{id}/deliveries`: the delivery log of a subscription, and redelivery.
 
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
-use diesel::QueryResult;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::wire::{Delivery, DeliveryListParams, DeliveryPath};
-use crate::api::http::list::{self, ListParams, ListQuery, Listing};
+use crate::api::http::list::{self, ListParams, ListQuery};
 use crate::api::http::pagination::Page;
 use crate::api::http::precondition::IdPath;
 use crate::api::http::run_db;
@@ -31,51 +30,16 @@ pub struct LogFilter {
     since: Option<String>,
 }
 
-/// The delivery log, oldest first.
-pub struct DeliveryLog;
-
-impl Listing for DeliveryLog {
-    const KIND: &'static str = "webhook_delivery";
-    const CSV_NAME: &'static str = "webhook-deliveries.csv";
-    const CSV_HEADERS: &'static [&'static str] = &[
-        "id",
-        "webhook_id",
-        "sequence",
-        "type",
-        "status",
-        "attempts",
-        "last_status_code",
-        "last_error",
-        "last_attempt_at",
-        "next_attempt_at",
-        "created_at",
+crate::listing! {
+    /// The delivery log, oldest first.
+    DeliveryLog: DeliveryRow => Delivery, "webhook_delivery", "webhook-deliveries.csv", [
+        "id", "webhook_id", "sequence", "type", "status", "attempts", "last_status_code",
+        "last_error", "last_attempt_at", "next_attempt_at", "created_at",
     ];
-    type Filter = LogFilter;
-    type Row = DeliveryRow;
-    type Key = String;
-    type Item = Delivery;
-
-    fn fetch(
-        conn: &mut AnyConnection,
-        f: &LogFilter,
-        after: Option<&String>,
-        limit: i64,
-    ) -> QueryResult<Vec<DeliveryRow>> {
-        DeliveryRow::list(
-            conn,
-            &f.webhook_id,
-            f.status,
-            f.since.as_deref(),
-            after.map(String::as_str),
-            limit,
-        )
-    }
-    fn key(row: &DeliveryRow) -> String {
-        row.id.clone()
-    }
-    fn item(row: DeliveryRow) -> Delivery {
-        Delivery::from(row)
-    }
+    fetch(conn, f: LogFilter, after: String, limit) => DeliveryRow::list(
+        conn, &f.webhook_id, f.status, f.since.as_deref(), after.map(String::as_str), limit,
+    );
+    key(r) => r.id.clone();
 }
 
 /// The live subscription `id`, or 404: a deleted subscription is gone from every read, its
@@ -138,5 +102,5 @@ pub async fn redeliver_webhook_delivery(
         })
     })
     .await?;
-    Ok(HttpResponse::Accepted().json(Delivery::from(row)))
+    Ok(HttpResponse::Accepted().json(Delivery::from(&row)))
 }

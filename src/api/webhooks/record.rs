@@ -160,10 +160,13 @@ pub fn filter(q: WebhookListParams, list: &ListParams) -> ApiResult<Filter> {
     })
 }
 
-crate::id_listing! {
+crate::listing! {
     /// The subscription list, in creation order.
-    Subscriptions: WebhookRow, Filter, Webhook, "webhook", "webhooks.csv", [
+    Subscriptions: WebhookRow => Webhook, "webhook", "webhooks.csv", [
         "id", "url", "events", "active", "description", "version", "created_at", "updated_at",
         "deleted_at",
-    ]
+    ];
+    fetch(conn, f: Filter, after: String, limit) =>
+        WebhookRow::list(conn, f, after.map(String::as_str), limit);
+    key(r) => r.id.clone();
 }

@@ -174,19 +174,19 @@ pub struct Delivery {
     pub payload: Box<RawValue>,
 }
 
-impl From<DeliveryRow> for Delivery {
-    fn from(r: DeliveryRow) -> Self {
+impl From<&DeliveryRow> for Delivery {
+    fn from(r: &DeliveryRow) -> Self {
         let status = DeliveryStatus::parse(&r.status).unwrap_or(DeliveryStatus::Pending);
         Delivery {
-            payload: RawValue::from_string(r.payload).unwrap_or_default(),
-            id: r.id,
-            webhook_id: r.webhook_id,
+            payload: RawValue::from_string(r.payload.clone()).unwrap_or_default(),
+            id: r.id.clone(),
+            webhook_id: r.webhook_id.clone(),
             sequence: r.sequence,
-            event_type: r.event_type,
+            event_type: r.event_type.clone(),
             status,
             attempts: r.attempts,
             last_status_code: r.last_status_code,
-            last_error: r.last_error,
+            last_error: r.last_error.clone(),
             last_attempt_at: r.last_attempt_at.as_deref().map(Timestamp::from_db),
             next_attempt_at: match status {
                 DeliveryStatus::Pending => r.next_attempt_at.as_deref().map(Timestamp::from_db),

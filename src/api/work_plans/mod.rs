@@ -16,12 +16,11 @@ use crate::api::http::extract::bounded;
 use crate::api::http::idempotency::IdempotencyKey;
 use crate::api::http::list::{self, ListParams, ListQuery, Listing, NoFilter};
 use crate::api::http::pagination::Page;
-use crate::api::http::rows::Since;
 use crate::api::http::run_db;
 use crate::api::http::write::{self, Versioned};
 use crate::auth::{Admin, Caller, With};
 use crate::error::{ApiError, ApiResult};
-use crate::models::work_plan::{GuidelineRow, WorkPlanRow};
+use crate::models::work_plan::GuidelineRow;
 use crate::state::AppState;
 
 /// A whole work plan (all guidelines and mandates) comes in one request.
@@ -97,7 +96,7 @@ async fn plan_part<L: Listing<Filter = PlanPart>>(
 crate::record_routes! {
     tag = "work-plans", view = WorkPlanSummary;
     /// List work plans, ordered by code.
-    list list_work_plans("A page of work plans", Since<WorkPlanRow>,
+    list list_work_plans("A page of work plans", record::Plans,
         NoFilter, |_: NoFilter, list: &ListParams| list.since());
 }
 

@@ -7,11 +7,11 @@ use std::collections::HashSet;
 use chrono::NaiveDate;
 use diesel::QueryResult;
 
-use super::wire::{Guideline, Mandate, NewWorkPlan, Section, WorkPlan, WorkPlanSummary};
-use crate::api::http::list::Listing;
-use crate::api::http::rows::{conflict_as, KeyedRow};
+use super::wire::{NewWorkPlan, Section, WorkPlan, WorkPlanSummary};
+use crate::api::http::rows::conflict_as;
 use crate::api::http::write::Versioned;
 use crate::auth::Owner;
+use crate::db::rows::Keyset;
 use crate::db::text_enum::JsonText;
 use crate::db::AnyConnection;
 use crate::error::{ApiError, ApiResult, FieldError};
@@ -309,25 +309,14 @@ pub fn exists(code: &str) -> ApiError {
     ApiError::conflict(format!("A work plan with code {code} exists."))
 }
 
-impl KeyedRow for WorkPlanRow {
-    const CURSOR_KIND: &'static str = "work_plans";
-    const CSV_NAME: &'static str = "work-plans.csv";
-    const CSV_HEADERS: &'static [&'static str] = &[
-        "code",
-        "title",
-        "period_start",
-        "period_end",
-        "version",
-        "updated_at",
+crate::listing! {
+    /// The plans, ordered by code; the filter is `updated_since`.
+    Plans: WorkPlanRow => WorkPlanSummary, "work_plans", "work-plans.csv", [
+        "code", "title", "period_start", "period_end", "version", "updated_at",
     ];
-    type Item = WorkPlanSummary;
-
-    fn key(&self) -> String {
-        self.code.clone()
-    }
-    fn item(&self) -> WorkPlanSummary {
-        WorkPlanSummary::from(self)
-    }
+    fetch(conn, since: Option<String>, after: String, limit) =>
+        WorkPlanRow::list(conn, after.map(String::as_str), since.as_deref(), limit);
+    key(r) => r.code.clone();
 }
 
 /// Which of a plan's guidelines or mandates a list shows. They are written with their plan:
@@ -338,70 +327,23 @@ pub struct PlanPart {
     pub changed: bool,
 }
 
-/// A plan's guidelines, ordered by number.
-pub struct Guidelines;
-
-impl Listing for Guidelines {
-    const KIND: &'static str = "guidelines";
-    const CSV_NAME: &'static str = "guidelines.csv";
-    const CSV_HEADERS: &'static [&'static str] = &["work_plan", "number", "section", "text"];
-    type Filter = PlanPart;
-    type Row = GuidelineRow;
-    type Key = i32;
-    type Item = Guideline;
-
-    fn fetch(
-        conn: &mut AnyConnection,
-        part: &PlanPart,
-        after: Option<&i32>,
-        limit: i64,
-    ) -> QueryResult<Vec<GuidelineRow>> {
-        if !part.changed {
-            return Ok(Vec::new());
-        }
-        GuidelineRow::list(
-            conn,
-            &part.plan,
-            part.section.as_deref(),
-            after.copied(),
-            limit,
-        )
-    }
-    fn key(row: &GuidelineRow) -> i32 {
-        row.number
-    }
-    fn item(row: GuidelineRow) -> Guideline {
-        row
-    }
+crate::listing! {
+    /// A plan's guidelines, ordered by number.
+    Guidelines: GuidelineRow => Self, "guidelines", "guidelines.csv",
+        ["work_plan", "number", "section", "text"];
+    fetch(conn, part: PlanPart, after: i32, limit) => match part.changed {
+        true => GuidelineRow::list(conn, &part.plan, part.section.as_deref(), after.copied(), limit),
+        false => Ok(Vec::new()),
+    };
+    key(r) => r.number;
 }
 
-/// A plan's mandates, ordered by number.
-pub struct Mandates;
-
-impl Listing for Mandates {
-    const KIND: &'static str = "mandates";
-    const CSV_NAME: &'static str = "mandates.csv";
-    const CSV_HEADERS: &'static [&'static str] = &["work_plan", "number", "text"];
-    type Filter = PlanPart;
-    type Row = MandateRow;
-    type Key = i32;
-    type Item = Mandate;
-
-    fn fetch(
-        conn: &mut AnyConnection,
-        part: &PlanPart,
-        after: Option<&i32>,
-        limit: i64,
-    ) -> QueryResult<Vec<MandateRow>> {
-        if !part.changed {
-            return Ok(Vec::new());
-        }
-        MandateRow::list(conn, &part.plan, after.copied(), limit)
-    }
-    fn key(row: &MandateRow) -> i32 {
-        row.number
-    }
-    fn item(row: MandateRow) -> Mandate {
-        row
-    }
+crate::listing! {
+    /// A plan's mandates, ordered by number.
+    Mandates: MandateRow => Self, "mandates", "mandates.csv", ["work_plan", "number", "text"];
+    fetch(conn, part: PlanPart, after: i32, limit) => match part.changed {
+        true => MandateRow::list(conn, &part.plan, after.copied(), limit),
+        false => Ok(Vec::new()),
+    };
+    key(r) => r.number;
 }
