@@ -15,8 +15,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub use crate::domain::{GuidelineRef, Periodicity, ValueType};
 
 use crate::api::http::idempotency::IdempotencyKey;
-use crate::api::http::list::{self, ListParams, ListQuery, Listing, NoFilter};
-use crate::api::http::pagination::Page;
+use crate::api::http::list::{ListParams, Listing, NoFilter};
 use crate::api::http::precondition::IfMatch;
 use crate::api::http::write;
 use crate::auth::{Admin, Caller, With};

@@ -12,7 +12,6 @@ pub use wire::{Commitment, CommitmentInput};
 
 use crate::api::http::extract::QueryParams;
 use crate::api::http::history;
-use crate::api::http::list::{self, ListParams, ListQuery};
 use crate::api::http::pagination::{Page, PageParams};
 use crate::api::http::precondition::IfMatch;
 use crate::api::http::run_db;

@@ -41,6 +41,18 @@ pub trait Tombstoned: Replaceable {
     fn tombstone(&self) -> Self;
 }
 
+/// The new record `input` describes, with its identity: for a creation written by a handler of
+/// its own ([`create`] does this itself).
+pub fn build_new<R: Replaceable>(
+    conn: &mut AnyConnection,
+    writer: &Writer,
+    input: &R::Input,
+) -> ApiResult<R> {
+    let mut record = R::build(conn, writer, input, None)?;
+    record.adopt(None);
+    Ok(record)
+}
+
 /// POST: creates the record `input` describes, behind the request's `Idempotency-Key`.
 pub async fn create<R: Replaceable>(
     req: &HttpRequest,

@@ -2,8 +2,8 @@
 //! (`GET`), `POST`, `GET /{id}`, `PUT /{id}`, `PATCH /{id}`, `DELETE /{id}` (a tombstone) and
 //! `GET /{id}/history` of a [`Replaceable`](super::replace::Replaceable) record, each with its doc
 //! comment (the operation's summary) and its OpenAPI description. The calling module imports
-//! actix-web's method attributes, `HttpRequest`, `IdPath`, `IfMatch`, `IdempotencyKey`,
-//! `ListParams`, `ListQuery`, `list`, `PageParams`, `Page`, `history` and the types it names.
+//! actix-web's method attributes it uses (`get`, `post`, ...: utoipa reads them by name) and
+//! the types it names.
 
 /// ```ignore
 /// record_routes! {
@@ -47,31 +47,31 @@ macro_rules! record_routes {
     (@next [$tag:tt, $rec:tt, $view:ident, $input:tt, $patch:tt]
         $(#[doc = $doc:tt])* list $name:ident($what:tt, $listing:ty, $params:ident, $filter:expr); $($rest:tt)*) => {
         $(#[doc = $doc])*
-        #[utoipa::path(tag = $tag, params($params, ListParams),
-            responses((status = 200, description = $what, body = Page<$view>)))]
+        #[utoipa::path(tag = $tag, params($params, $crate::api::http::list::ListParams),
+            responses((status = 200, description = $what, body = $crate::api::http::pagination::Page<$view>)))]
         #[get("")]
         pub async fn $name(
-            req: HttpRequest,
+            req: actix_web::HttpRequest,
             who: $crate::auth::Bearer,
             state: actix_web::web::Data<$crate::state::AppState>,
-            query: ListQuery<$params>,
+            query: $crate::api::http::list::ListQuery<$params>,
         ) -> $crate::error::ApiResult<actix_web::HttpResponse> {
-            let ListQuery { filter, list } = query;
+            let $crate::api::http::list::ListQuery { filter, list } = query;
             let filter = ($filter)(filter, &list)?;
-            list::respond_signed_in::<$listing>(&req, &state.pool, who, filter, &list).await
+            $crate::api::http::list::respond_signed_in::<$listing>(&req, &state.pool, who, filter, &list).await
         }
         $crate::record_routes!(@next [$tag, $rec, $view, $input, $patch] $($rest)*);
     };
     (@next [$tag:tt, $rec:tt, $view:ident, $input:tt, $patch:tt]
         $(#[doc = $doc:tt])* create $name:ident($what:tt, $example:tt $(, $status:tt = $problem:ident)*); $($rest:tt)*) => {
         $(#[doc = $doc])*
-        #[utoipa::path(tag = $tag, params(IdempotencyKey), request_body(content = $input, example = json!($example)),
+        #[utoipa::path(tag = $tag, params($crate::api::http::idempotency::IdempotencyKey), request_body(content = $input, example = json!($example)),
             responses((status = 201, description = $what, body = $view, headers(
                 ("Location" = String, description = "URL of the new record"), ("ETag" = String, description = "Version"))),
                 $((status = $status, response = $crate::api::problems::$problem),)*))]
         #[post("")]
         pub async fn $name(
-            req: HttpRequest,
+            req: actix_web::HttpRequest,
             state: actix_web::web::Data<$crate::state::AppState>,
             body: $crate::auth::With<$crate::auth::Writer, $input>,
         ) -> $crate::error::ApiResult<actix_web::HttpResponse> {
@@ -83,13 +83,13 @@ macro_rules! record_routes {
     (@next [$tag:tt, $rec:tt, $view:ident, $input:tt, $patch:tt]
         $(#[doc = $doc:tt])* delete $name:ident; $($rest:tt)*) => {
         $(#[doc = $doc])*
-        #[utoipa::path(tag = $tag, params(IdPath, IfMatch), responses((status = 204, description = "Deleted"),
+        #[utoipa::path(tag = $tag, params($crate::api::http::precondition::IdPath, $crate::api::http::precondition::IfMatch), responses((status = 204, description = "Deleted"),
             (status = 409, response = $crate::api::problems::Conflict)))]
         #[delete("/{id}")]
         pub async fn $name(
             state: actix_web::web::Data<$crate::state::AppState>,
-            path: actix_web::web::Path<IdPath>,
-            precondition: IfMatch,
+            path: actix_web::web::Path<$crate::api::http::precondition::IdPath>,
+            precondition: $crate::api::http::precondition::IfMatch,
             writer: $crate::auth::Writer,
         ) -> $crate::error::ApiResult<actix_web::HttpResponse> {
             let id = path.into_inner().id;
@@ -100,13 +100,13 @@ macro_rules! record_routes {
     (@next [$tag:tt, $rec:tt, $view:ident, $input:tt, $patch:tt]
         $(#[doc = $doc:tt])* get $name:ident($what:tt); $($rest:tt)*) => {
         $(#[doc = $doc])*
-        #[utoipa::path(tag = $tag, params(IdPath), responses((status = 200, description = $what,
+        #[utoipa::path(tag = $tag, params($crate::api::http::precondition::IdPath), responses((status = 200, description = $what,
             body = $view, headers(("ETag" = String, description = "Version, for If-Match")))))]
         #[get("/{id}")]
         pub async fn $name(
             _caller: $crate::auth::Caller,
             state: actix_web::web::Data<$crate::state::AppState>,
-            path: actix_web::web::Path<IdPath>,
+            path: actix_web::web::Path<$crate::api::http::precondition::IdPath>,
         ) -> $crate::error::ApiResult<actix_web::HttpResponse> {
             $crate::api::http::write::read::<$rec>(&state.pool, path.into_inner().id).await
         }
@@ -115,14 +115,14 @@ macro_rules! record_routes {
     (@next [$tag:tt, $rec:tt, $view:ident, $input:tt, $patch:tt]
         $(#[doc = $doc:tt])* put $name:ident($what:tt); $($rest:tt)*) => {
         $(#[doc = $doc])*
-        #[utoipa::path(tag = $tag, params(IdPath, IfMatch), request_body = $input, responses(
+        #[utoipa::path(tag = $tag, params($crate::api::http::precondition::IdPath, $crate::api::http::precondition::IfMatch), request_body = $input, responses(
             (status = 200, description = $what, body = $view, headers(("ETag" = String, description = "New version"))),
             (status = 409, response = $crate::api::problems::Conflict)))]
         #[put("/{id}")]
         pub async fn $name(
             state: actix_web::web::Data<$crate::state::AppState>,
-            path: actix_web::web::Path<IdPath>,
-            precondition: IfMatch,
+            path: actix_web::web::Path<$crate::api::http::precondition::IdPath>,
+            precondition: $crate::api::http::precondition::IfMatch,
             body: $crate::auth::With<$crate::auth::Writer, $input>,
         ) -> $crate::error::ApiResult<actix_web::HttpResponse> {
             let $crate::auth::With(writer, input) = body;
@@ -134,15 +134,15 @@ macro_rules! record_routes {
     (@next [$tag:tt, $rec:tt, $view:ident, $input:tt, $patch:tt]
         $(#[doc = $doc:tt])* patch $name:ident($what:tt, $example:tt); $($rest:tt)*) => {
         $(#[doc = $doc])*
-        #[utoipa::path(tag = $tag, params(IdPath, IfMatch), request_body(content = $patch, example = json!($example)),
+        #[utoipa::path(tag = $tag, params($crate::api::http::precondition::IdPath, $crate::api::http::precondition::IfMatch), request_body(content = $patch, example = json!($example)),
             responses(
                 (status = 200, description = $what, body = $view, headers(("ETag" = String, description = "New version"))),
                 (status = 409, response = $crate::api::problems::Conflict)))]
         #[patch("/{id}")]
         pub async fn $name(
             state: actix_web::web::Data<$crate::state::AppState>,
-            path: actix_web::web::Path<IdPath>,
-            precondition: IfMatch,
+            path: actix_web::web::Path<$crate::api::http::precondition::IdPath>,
+            precondition: $crate::api::http::precondition::IfMatch,
             body: $crate::auth::With<$crate::auth::Writer, $patch>,
         ) -> $crate::error::ApiResult<actix_web::HttpResponse> {
             let $crate::auth::With(writer, patch) = body;
@@ -154,18 +154,18 @@ macro_rules! record_routes {
     (@next [$tag:tt, $rec:tt, $view:ident, $input:tt, $patch:tt]
         $(#[doc = $doc:tt])* history $name:ident($what:tt, $exists:expr); $($rest:tt)*) => {
         $(#[doc = $doc])*
-        #[utoipa::path(tag = $tag, params(IdPath, PageParams), responses(
-            (status = 200, description = $what, body = Page<history::HistoryEntry>)))]
+        #[utoipa::path(tag = $tag, params($crate::api::http::precondition::IdPath, $crate::api::http::pagination::PageParams), responses(
+            (status = 200, description = $what, body = $crate::api::http::pagination::Page<$crate::api::http::history::HistoryEntry>)))]
         #[get("/{id}/history")]
         pub async fn $name(
             req: actix_web::HttpRequest,
             _caller: $crate::auth::Caller,
             state: actix_web::web::Data<$crate::state::AppState>,
-            path: actix_web::web::Path<IdPath>,
-            page: $crate::api::http::extract::QueryParams<PageParams>,
+            path: actix_web::web::Path<$crate::api::http::precondition::IdPath>,
+            page: $crate::api::http::extract::QueryParams<$crate::api::http::pagination::PageParams>,
         ) -> $crate::error::ApiResult<actix_web::HttpResponse> {
             let id = path.into_inner().id;
-            history::respond(&req, &state.pool, <$rec as $crate::api::http::write::Versioned>::KIND, id, page.0, $exists).await
+            $crate::api::http::history::respond(&req, &state.pool, <$rec as $crate::api::http::write::Versioned>::KIND, id, page.0, $exists).await
         }
         $crate::record_routes!(@next [$tag, $rec, $view, $input, $patch] $($rest)*);
     };

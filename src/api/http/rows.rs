@@ -46,8 +46,8 @@ macro_rules! versioned_row {
     };
 }
 
-/// Inside `impl Versioned for Row`: `id`, `version`, `updated_at` and `stamp` for a row with the
-/// fields `$id`, `version` and `updated_at` (and `deleted_at`, dated by `stamp`, when
+/// Inside `impl Versioned for Row`: `id`, `version`, `updated_at`, `stamp` and `adopt` for a row
+/// with the fields `$id`, `version`, `created_at` and `updated_at` (and `deleted_at`, dated by `stamp`, when
 /// `tombstoned`). `versioned_fields!(in row: id)` is for a record whose stored row is its field
 /// `row`: the fields are the row's.
 #[macro_export]
@@ -72,6 +72,23 @@ macro_rules! versioned_fields {
             self$(.$row)?.version = version;
             self$(.$row)?.updated_at = updated_at.to_string();
             $crate::versioned_fields!(@deleted self [$($row)?] updated_at $($tomb)?);
+        }
+        fn adopt(&mut self, before: Option<&Self>) {
+            let this = &mut (*self)$(.$row)?;
+            match before {
+                Some(b) => {
+                    this.$id.clone_from(&b$(.$row)?.$id);
+                    this.created_at.clone_from(&b$(.$row)?.created_at);
+                }
+                None => {
+                    if this.$id.is_empty() {
+                        this.$id = $crate::api::http::write::new_id();
+                    }
+                    this.version = 1;
+                    this.created_at = $crate::timestamp::Timestamp::now().to_db();
+                    this.updated_at.clone_from(&this.created_at);
+                }
+            }
         }
     };
     (@deleted $s:ident [$($row:ident)?] $at:ident) => {};

@@ -51,6 +51,10 @@ pub trait Versioned: Clone + PartialEq + Send + 'static {
     fn updated_at(&self) -> &str;
     /// Sets the version and the time of the change.
     fn stamp(&mut self, version: i32, updated_at: &str);
+    /// Gives a record as built its identity: for a change, `before`'s id and creation time; for
+    /// a new record (`before` is `None`), a new id where the builder left it empty, version 1 and
+    /// the current time. A resource's builder therefore never does this bookkeeping.
+    fn adopt(&mut self, _before: Option<&Self>) {}
     /// Whose data it is: decides who may write it.
     fn owner(&self) -> Owner<'_>;
     fn view(&self) -> Self::View;
@@ -130,6 +134,7 @@ where
     let scope = writer.scope(before.owner())?;
     precondition.check(&etag_of(&before))?;
     let mut after = apply(conn, &scope, &before)?;
+    after.adopt(Some(&before));
     // The new owner must be writable too (a record moved to another state).
     let scope = writer.scope(after.owner())?;
     after.stamp(before.version(), before.updated_at());
@@ -220,7 +225,8 @@ where
     let caller = writer.caller().clone();
     let hash = idempotency::fingerprint(req, &caller, &input);
     idempotency::create(pool, &caller, key, hash, move |conn| {
-        let record = build(conn, &writer, &input)?;
+        let mut record = build(conn, &writer, &input)?;
+        record.adopt(None);
         let scope = writer.scope(record.owner())?;
         record.insert(conn).map_err(|e| record.write_error(e))?;
         audit(conn, &scope, "create", None, Some(&record))?;

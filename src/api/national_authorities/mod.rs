@@ -3,7 +3,7 @@
 mod record;
 mod wire;
 
-use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
+use actix_web::{delete, get, patch, post, put, web, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub use record::Register;
@@ -11,10 +11,6 @@ pub use wire::{
     NationalAuthority, NationalAuthorityInput, NationalAuthorityListParams, NationalAuthorityPatch,
 };
 
-use crate::api::http::history;
-use crate::api::http::idempotency::IdempotencyKey;
-use crate::api::http::list::{self, ListParams, ListQuery};
-use crate::api::http::pagination::{Page, PageParams};
 use crate::api::http::precondition::{IdPath, IfMatch};
 use crate::api::http::replace;
 use crate::api::http::write;

@@ -13,9 +13,8 @@ use crate::db::AnyConnection;
 use crate::domain::{contact, MemberStateCode};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::models::national_authority::{Filter, NationalAuthority};
-use crate::timestamp::Timestamp;
 
-/// Validates every field at once; returns the row values (id, version and times left to the caller).
+/// Validates every field at once; returns the row values (the pipeline gives it its identity).
 fn validate(
     input: &NationalAuthorityInput,
     member_state: &str,
@@ -106,13 +105,7 @@ impl Replaceable for NationalAuthority {
         let Some(before) = before else {
             let ms =
                 write::target_state(conn, writer, input.member_state.as_deref(), "/member_state")?;
-            let now = Timestamp::now().to_db();
-            return Ok(NationalAuthority {
-                id: write::new_id(),
-                created_at: now.clone(),
-                updated_at: now,
-                ..validate(input, &ms)?
-            });
+            return validate(input, &ms);
         };
         if input
             .member_state
@@ -124,11 +117,7 @@ impl Replaceable for NationalAuthority {
                 "cannot change: create an entry for the other state instead",
             ));
         }
-        Ok(NationalAuthority {
-            id: before.id.clone(),
-            created_at: before.created_at.clone(),
-            ..validate(input, &before.member_state)?
-        })
+        validate(input, &before.member_state)
     }
 }
 

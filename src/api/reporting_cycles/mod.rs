@@ -24,7 +24,7 @@ use crate::api::http::extract::QueryParams;
 use crate::api::http::history::{self, HistoryEntry};
 use crate::api::http::idempotency::IdempotencyKey;
 use crate::api::http::language;
-use crate::api::http::list::{self, updated_since, ListParams, ListQuery, NoFilter};
+use crate::api::http::list::{updated_since, ListParams, NoFilter};
 use crate::api::http::pagination::{Page, PageParams};
 use crate::api::http::precondition::IfMatch;
 use crate::api::http::run_db;
@@ -37,7 +37,6 @@ use crate::models::work_plan::WorkPlanRow;
 use crate::reporting::submissions::{submission_of, submissions_of};
 use crate::reporting::{self};
 use crate::state::AppState;
-use crate::timestamp::Timestamp;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_reporting_cycles)
@@ -97,12 +96,7 @@ pub async fn create_reporting_cycle(
                     row.code
                 )));
             }
-            let now = Timestamp::now().to_db();
-            Ok(ReportingCycleRow {
-                created_at: now.clone(),
-                updated_at: now,
-                ..row.clone()
-            })
+            Ok(row.clone())
         },
     )
     .await

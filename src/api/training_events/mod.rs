@@ -13,11 +13,8 @@ pub use wire::{
     GuidelineRef, TrainingEvent, TrainingEventInput, TrainingEventListParams, TrainingEventPatch,
 };
 
-use crate::api::http::history;
-use crate::api::http::idempotency::IdempotencyKey;
 use crate::api::http::list::{self, ListParams, ListQuery};
-use crate::api::http::pagination::{Page, PageParams};
-use crate::api::http::precondition::{IdPath, IfMatch};
+use crate::api::http::pagination::Page;
 use crate::auth::Bearer;
 use crate::error::{ApiError, ApiResult};
 use crate::models::training_event::TrainingEventRecord;

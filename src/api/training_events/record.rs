@@ -35,9 +35,7 @@ fn host(
 impl Replaceable for TrainingEventRecord {
     type Input = TrainingEventInput;
     /// The record `input` describes for `writer`: its host checked ([`host`]), then every field
-    /// at once (guidelines against the catalog). A new event (`before` is `None`) gets a new id
-    /// and the current time; a changed one keeps `before`'s id and creation time (the pipeline
-    /// stamps the version and the time of the change).
+    /// at once (guidelines against the catalog).
     fn build(
         conn: &mut AnyConnection,
         writer: &Writer,
@@ -168,13 +166,9 @@ impl Replaceable for TrainingEventRecord {
             return Err(ApiError::validation(errors));
         }
         let iso = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
-        let (id, created_at) = match before {
-            Some(b) => (b.row.id.clone(), b.row.created_at.clone()),
-            None => (write::new_id(), Timestamp::now().to_db()),
-        };
         Ok(TrainingEventRecord {
             row: TrainingEventRow {
-                id,
+                id: String::new(),
                 member_state,
                 organizer: organizer.unwrap_or_default(),
                 title: title.unwrap_or_default(),
@@ -188,8 +182,8 @@ impl Replaceable for TrainingEventRecord {
                 participants_men: input.participants_men,
                 partners,
                 version: 1,
-                updated_at: created_at.clone(),
-                created_at,
+                created_at: String::new(),
+                updated_at: String::new(),
                 deleted_at: None,
             },
             audiences,

@@ -11,10 +11,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub use record::Rules;
 pub use wire::{ValidationRule, ValidationRuleInput, ValidationRuleListParams};
 
-use crate::api::http::history;
 use crate::api::http::idempotency::IdempotencyKey;
-use crate::api::http::list::{self, ListParams, ListQuery};
-use crate::api::http::pagination::{Page, PageParams};
+use crate::api::http::list::ListParams;
 use crate::api::http::precondition::{IdPath, IfMatch};
 use crate::api::http::write;
 use crate::auth::{Admin, With};
@@ -83,14 +81,7 @@ pub async fn create_validation_rule(
         &state.pool,
         (*admin).clone(),
         input,
-        |conn, _, input| {
-            let mut row = record::validate(input, &Catalog::load(conn)?)?;
-            let now = Timestamp::now().to_db();
-            row.id = write::new_id();
-            row.created_at = now.clone();
-            row.updated_at = now;
-            Ok(row)
-        },
+        |conn, _, input| record::validate(input, &Catalog::load(conn)?),
     )
     .await
 }

@@ -78,7 +78,7 @@ pub async fn create_webhook(
     let writer = (*admin).clone();
     let created: WebhookRow = run_db(&state.pool, move |conn| {
         write_transaction(conn, |conn| {
-            let row = WebhookRow::build(conn, &writer, &input, None)?;
+            let row: WebhookRow = replace::build_new(conn, &writer, &input)?;
             check_target(policy, &row.url)?;
             let scope = writer.scope(row.owner())?;
             row.insert(conn).map_err(|e| row.write_error(e))?;

@@ -4,7 +4,7 @@
 use super::wire::{Webhook, WebhookInput, WebhookListParams};
 use crate::api::http::list::ListParams;
 use crate::api::http::replace::{Replaceable, Tombstoned};
-use crate::api::http::write::{self, Versioned};
+use crate::api::http::write::Versioned;
 use crate::auth::{Owner, Writer};
 use crate::db::text_enum::JsonText;
 use crate::db::AnyConnection;
@@ -104,9 +104,8 @@ impl Replaceable for WebhookRow {
             (None, Some(b)) => b.secret.clone(),
             (None, None) => signature::generate(),
         };
-        let now = Timestamp::now().to_db();
         Ok(WebhookRow {
-            id: before.map_or_else(write::new_id, |b| b.id.clone()),
+            id: String::new(),
             url: input.url.clone(),
             events: JsonText::new(events),
             secret,
@@ -116,9 +115,9 @@ impl Replaceable for WebhookRow {
                 Some(b) => b.starts_after,
                 None => WebhookRow::feed_end(conn)?,
             },
-            version: before.map_or(1, |b| b.version),
-            created_at: before.map_or_else(|| now.clone(), |b| b.created_at.clone()),
-            updated_at: before.map_or(now, |b| b.updated_at.clone()),
+            version: 1,
+            created_at: String::new(),
+            updated_at: String::new(),
             deleted_at: None,
         })
     }
