@@ -28,6 +28,54 @@ impl FieldError {
     }
 }
 
+/// The field errors found while an input is checked, gathered so that one 422 names every bad
+/// field at once.
+#[derive(Debug, Default)]
+pub struct FieldErrors(Vec<FieldError>);
+
+impl FieldErrors {
+    pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.0.push(FieldError::new(field, message));
+    }
+
+    /// The checked value, or `None` with its message recorded against `field`.
+    pub fn check<T>(&mut self, field: impl Into<String>, checked: Result<T, String>) -> Option<T> {
+        checked.map_err(|m| self.add(field, m)).ok()
+    }
+
+    /// [`check`](Self::check) of an optional value (`None` stays `None`).
+    pub fn check_opt<V, T>(
+        &mut self,
+        field: impl Into<String>,
+        value: Option<V>,
+        check: impl FnOnce(V) -> Result<T, String>,
+    ) -> Option<T> {
+        value.and_then(|v| self.check(field, check(v)))
+    }
+
+    pub fn extend(&mut self, more: Vec<FieldError>) {
+        self.0.extend(more);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The 422 naming every recorded field.
+    pub fn error(self) -> ApiError {
+        ApiError::validation(self.0)
+    }
+
+    /// [`error`](Self::error) if any field was recorded.
+    pub fn finish(self) -> Result<(), ApiError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(self.error())
+        }
+    }
+}
+
 /// An RFC 9457 problem details document, the body of every error response.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(example = json!({

@@ -23,7 +23,7 @@ use crate::db::rows::Keyset;
 use crate::db::text_enum::JsonText;
 use crate::db::AnyConnection;
 use crate::domain::contact;
-use crate::error::{ApiError, ApiResult, FieldError};
+use crate::error::{ApiError, ApiResult, FieldErrors};
 use crate::models::indicator::{code_lists, dimension_rows, IndicatorRow};
 use crate::models::work_plan::GuidelineRow;
 use crate::state::AppState;
@@ -184,73 +184,65 @@ pub struct IndicatorInput {
 }
 
 fn build(conn: &mut AnyConnection, code: &str, input: &IndicatorInput) -> ApiResult<IndicatorRow> {
-    let mut e = Vec::new();
+    let mut e = FieldErrors::default();
     if !(2..=64).contains(&code.len())
         || !code.starts_with(|c: char| c.is_ascii_uppercase())
         || !code
             .bytes()
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
     {
-        e.push(FieldError::new(
+        e.add(
             "/code",
             "must be upper-case letters, digits and '_' (2 to 64)",
-        ));
+        );
     }
     for (field, v, max) in [
         ("/name", &input.name, 300),
         ("/description", &input.description, 5000),
     ] {
         if let Err(m) = contact::text(v, max) {
-            e.push(FieldError::new(field, m));
+            e.add(field, m);
         }
     }
     if let Some(u) = &input.unit {
         if let Err(m) = contact::text(u, 50) {
-            e.push(FieldError::new("/unit", m));
+            e.add("/unit", m);
         }
     }
     let known: HashSet<String> = code_lists(conn)?.into_iter().map(|(d, _)| d).collect();
     let mut dims = Vec::new();
     for (i, d) in input.dimensions.iter().enumerate() {
         if !known.contains(d) {
-            e.push(FieldError::new(
+            e.add(
                 format!("/dimensions/{i}"),
                 format!("{d:?} is not a dimension"),
-            ));
+            );
         } else if dims.contains(d) {
-            e.push(FieldError::new(format!("/dimensions/{i}"), "is repeated"));
+            e.add(format!("/dimensions/{i}"), "is repeated");
         } else {
             dims.push(d.clone());
         }
     }
     if input.guidelines.len() > 60 {
-        e.push(FieldError::new(
-            "/guidelines",
-            "must have at most 60 guidelines",
-        ));
+        e.add("/guidelines", "must have at most 60 guidelines");
     }
     for (i, g) in input.guidelines.iter().enumerate() {
         if g.work_plan.len() > 16 || GuidelineRow::find(conn, &g.work_plan, g.number)?.is_none() {
-            e.push(FieldError::new(
+            e.add(
                 format!("/guidelines/{i}"),
                 format!("{}:{} is not a guideline", g.work_plan, g.number),
-            ));
+            );
         }
     }
     if input.references.len() > 20 {
-        e.push(FieldError::new(
-            "/references",
-            "must have at most 20 references",
-        ));
+        e.add("/references", "must have at most 20 references");
     }
     for (i, r) in input.references.iter().enumerate() {
         if let Err(m) = contact::text(r, 500) {
-            e.push(FieldError::new(format!("/references/{i}"), m));
+            e.add(format!("/references/{i}"), m);
         }
     }
-    if !e.is_empty() {
-        return Err(ApiError::validation(e));
-    }
+    e.finish()?;
     let now = Timestamp::now().to_db();
     Ok(IndicatorRow {
         code: code.to_string(),

@@ -13,7 +13,7 @@ use crate::auth::{password, Admin, With};
 use crate::db::rows::Keyset;
 use crate::db::AnyConnection;
 use crate::domain::{MemberStateCode, Password, Role, Username};
-use crate::error::{ApiError, ApiResult, FieldError};
+use crate::error::{ApiError, ApiResult, FieldErrors};
 use crate::models::audit_event::{Actor, AuditEventRow};
 use crate::models::user::UserRow;
 use crate::state::AppState;
@@ -209,15 +209,11 @@ pub async fn create_user(
     body: With<Admin, NewUserRequest>,
 ) -> ApiResult<HttpResponse> {
     let With(admin, body) = body;
-    let mut errors = Vec::new();
-    let username = Username::parse(&body.username)
-        .map_err(|m| errors.push(FieldError::new("/username", m)))
-        .ok();
-    let pw = Password::parse(&body.password)
-        .map_err(|m| errors.push(FieldError::new("/password", m)))
-        .ok();
+    let mut errors = FieldErrors::default();
+    let username = errors.check("/username", Username::parse(&body.username));
+    let pw = errors.check("/password", Password::parse(&body.password));
     let (Some(username), Some(pw)) = (username, pw) else {
-        return Err(ApiError::validation(errors));
+        return Err(errors.error());
     };
     let hash = hash_off_workers(pw).await?;
     // The password stays out of the idempotency fingerprint (which is stored).

@@ -12,7 +12,7 @@ use crate::auth::Owner;
 use crate::db::text_enum::JsonText;
 use crate::db::AnyConnection;
 use crate::domain::{contact, CommitmentStatus, MemberStateCode};
-use crate::error::{ApiError, ApiResult, FieldError};
+use crate::error::{ApiError, ApiResult, FieldErrors};
 use crate::models::commitment::{CommitmentRow, Filter, Key};
 use crate::models::member_state::MemberStateRow;
 use crate::models::work_plan::GuidelineRow;
@@ -20,73 +20,51 @@ use crate::timestamp::Timestamp;
 
 /// Checks every field at once; returns the input with its texts normalised.
 pub fn validate(input: &CommitmentInput) -> Result<CommitmentInput, ApiError> {
-    let mut e = Vec::new();
+    let mut e = FieldErrors::default();
     let mut out = input.clone();
-    let mut text = |field: &str, v: &Option<String>, max: usize| -> Option<String> {
-        v.as_ref().and_then(|t| {
-            contact::text(t, max)
-                .map_err(|m| e.push(FieldError::new(format!("/{field}"), m)))
-                .ok()
-        })
+    let mut text = |field: &str, v: &Option<String>, max: usize| {
+        e.check_opt(format!("/{field}"), v.as_deref(), |t| contact::text(t, max))
     };
     out.lead_institution = text("lead_institution", &input.lead_institution, 300);
     out.actions = text("actions", &input.actions, 5000);
     if let Some(d) = &input.target_date {
         if let Err(m) = contact::date(d) {
-            e.push(FieldError::new("/target_date", m));
+            e.add("/target_date", m);
         }
     }
     if input.evidence_urls.len() > 20 {
-        e.push(FieldError::new(
-            "/evidence_urls",
-            "must have at most 20 links",
-        ));
+        e.add("/evidence_urls", "must have at most 20 links");
     }
     for (i, u) in input.evidence_urls.iter().enumerate() {
         if let Err(m) = contact::web_url(u) {
-            e.push(FieldError::new(format!("/evidence_urls/{i}"), m));
+            e.add(format!("/evidence_urls/{i}"), m);
         } else if input.evidence_urls[..i].contains(u) {
-            e.push(FieldError::new(
-                format!("/evidence_urls/{i}"),
-                "is repeated",
-            ));
+            e.add(format!("/evidence_urls/{i}"), "is repeated");
         }
     }
     match (input.budget_allocated, &input.currency) {
         (Some(b), cur) => {
             if !b.is_finite() || !(0.0..=1e15).contains(&b) {
-                e.push(FieldError::new(
-                    "/budget_allocated",
-                    "must be between 0 and 10^15",
-                ));
+                e.add("/budget_allocated", "must be between 0 and 10^15");
             } else if ((b * 100.0).round() - b * 100.0).abs() > 1e-6 {
-                e.push(FieldError::new(
-                    "/budget_allocated",
-                    "must have at most two decimals",
-                ));
+                e.add("/budget_allocated", "must have at most two decimals");
             }
             match cur {
-                None => e.push(FieldError::new(
-                    "/currency",
-                    "is required with budget_allocated",
-                )),
+                None => e.add("/currency", "is required with budget_allocated"),
                 Some(c) => {
                     if let Err(m) = contact::currency(c) {
-                        e.push(FieldError::new("/currency", m));
+                        e.add("/currency", m);
                     }
                 }
             }
         }
-        (None, Some(_)) => e.push(FieldError::new(
-            "/currency",
-            "is only allowed with budget_allocated",
-        )),
+        (None, Some(_)) => e.add("/currency", "is only allowed with budget_allocated"),
         (None, None) => {}
     }
     if e.is_empty() {
         Ok(out)
     } else {
-        Err(ApiError::validation(e))
+        Err(e.error())
     }
 }
 

@@ -11,7 +11,7 @@ use crate::auth::{Owner, Writer};
 use crate::db::text_enum::JsonText;
 use crate::db::AnyConnection;
 use crate::domain::{contact, MemberStateCode};
-use crate::error::{ApiError, ApiResult, FieldError};
+use crate::error::{ApiError, ApiResult, FieldErrors};
 use crate::models::national_authority::{Filter, NationalAuthority};
 
 /// Validates every field at once; returns the row values (the pipeline gives it its identity).
@@ -19,57 +19,36 @@ fn validate(
     input: &NationalAuthorityInput,
     member_state: &str,
 ) -> Result<NationalAuthority, ApiError> {
-    let mut errors = Vec::new();
-    let mut check = |field: &str,
-                     value: &Option<String>,
-                     f: &dyn Fn(&str) -> Result<String, String>|
-     -> Option<String> {
-        match value {
-            None => None,
-            Some(v) => match f(v) {
-                Ok(ok) => Some(ok),
-                Err(m) => {
-                    errors.push(FieldError::new(format!("/{field}"), m));
-                    None
-                }
-            },
-        }
+    let mut errors = FieldErrors::default();
+    let mut text = |field: &str, value: &Option<String>, max: usize| {
+        errors.check_opt(field, value.as_deref(), |v| contact::text(v, max))
     };
-    let institution = check("institution", &Some(input.institution.clone()), &|v| {
-        contact::text(v, 300)
+    let institution = text("/institution", &Some(input.institution.clone()), 300);
+    let unit = text("/unit", &input.unit, 300);
+    let contact_name = text("/contact_name", &input.contact_name, 200);
+    let position_title = text("/position_title", &input.position_title, 200);
+    let email = errors.check_opt("/email", input.email.as_deref(), contact::email);
+    let phone = errors.check_opt("/phone", input.phone.as_deref(), contact::phone);
+    let address = errors.check_opt("/address", input.address.as_deref(), |v| {
+        contact::text(v, 500)
     });
-    let unit = check("unit", &input.unit, &|v| contact::text(v, 300));
-    let contact_name = check("contact_name", &input.contact_name, &|v| {
-        contact::text(v, 200)
-    });
-    let position_title = check("position_title", &input.position_title, &|v| {
-        contact::text(v, 200)
-    });
-    let email = check("email", &input.email, &contact::email);
-    let phone = check("phone", &input.phone, &contact::phone);
-    let address = check("address", &input.address, &|v| contact::text(v, 500));
-    let website = check("website", &input.website, &contact::web_url);
-    let designated_on = check("designated_on", &input.designated_on, &|v| {
+    let website = errors.check_opt("/website", input.website.as_deref(), contact::web_url);
+    let designated_on = errors.check_opt("/designated_on", input.designated_on.as_deref(), |v| {
         contact::date(v).map(|d| d.to_string())
     });
-    let notes = check("notes", &input.notes, &|v| contact::text(v, 2000));
+    let notes = errors.check_opt("/notes", input.notes.as_deref(), |v| contact::text(v, 2000));
     if input.languages.len() > 20 {
-        errors.push(FieldError::new(
-            "/languages",
-            "must have at most 20 languages",
-        ));
+        errors.add("/languages", "must have at most 20 languages");
     }
     let mut languages: Vec<String> = Vec::new();
     for (i, l) in input.languages.iter().enumerate() {
         match contact::language(l) {
             Ok(code) if !languages.contains(&code) => languages.push(code),
-            Ok(_) => errors.push(FieldError::new(format!("/languages/{i}"), "is repeated")),
-            Err(m) => errors.push(FieldError::new(format!("/languages/{i}"), m)),
+            Ok(_) => errors.add(format!("/languages/{i}"), "is repeated"),
+            Err(m) => errors.add(format!("/languages/{i}"), m),
         }
     }
-    if !errors.is_empty() {
-        return Err(ApiError::validation(errors));
-    }
+    errors.finish()?;
     Ok(NationalAuthority {
         id: String::new(),
         member_state: member_state.to_string(),

@@ -10,7 +10,7 @@ use crate::api::http::write::{self, Versioned};
 use crate::auth::{Owner, Writer};
 use crate::db::AnyConnection;
 use crate::domain::{contact, Audience};
-use crate::error::{ApiError, ApiResult, FieldError};
+use crate::error::{ApiResult, FieldErrors};
 use crate::models::training_event::{Filter, Key, TrainingEventRecord, TrainingEventRow};
 use crate::models::work_plan::GuidelineRow;
 use crate::timestamp::Timestamp;
@@ -48,16 +48,9 @@ impl Replaceable for TrainingEventRecord {
             (given, _) => given.as_ref().map(|m| m.as_deref()),
         };
         let member_state = host(conn, writer, given)?;
-        let mut errors = Vec::new();
-        let mut text = |field: &str, value: Option<&String>, max: usize| -> Option<String> {
-            let v = value?;
-            match contact::text(v, max) {
-                Ok(ok) => Some(ok),
-                Err(m) => {
-                    errors.push(FieldError::new(format!("/{field}"), m));
-                    None
-                }
-            }
+        let mut errors = FieldErrors::default();
+        let mut text = |field: &str, value: Option<&String>, max: usize| {
+            errors.check_opt(format!("/{field}"), value, |v| contact::text(v, max))
         };
         let organizer = text("organizer", Some(&input.organizer), 300);
         let title = text("title", Some(&input.title), 300);
@@ -65,21 +58,11 @@ impl Replaceable for TrainingEventRecord {
         let city = text("city", input.city.as_ref(), 200);
         let partners = text("partners", input.partners.as_ref(), 1000);
 
-        let mut date = |field: &str, raw: &str| match contact::date(raw) {
-            Ok(d) => Some(d),
-            Err(m) => {
-                errors.push(FieldError::new(format!("/{field}"), m));
-                None
-            }
-        };
-        let start = date("start_date", &input.start_date);
-        let end = date("end_date", &input.end_date);
+        let start = errors.check("/start_date", contact::date(&input.start_date));
+        let end = errors.check("/end_date", contact::date(&input.end_date));
         if let (Some(s), Some(e)) = (start, end) {
             if e < s {
-                errors.push(FieldError::new(
-                    "/end_date",
-                    format!("must be on or after start_date ({s})"),
-                ));
+                errors.add("/end_date", format!("must be on or after start_date ({s})"));
             }
         }
 
@@ -90,25 +73,25 @@ impl Replaceable for TrainingEventRecord {
         ];
         for (field, value) in counts {
             if value.is_some_and(|n| n < 0) {
-                errors.push(FieldError::new(format!("/{field}"), "must not be negative"));
+                errors.add(format!("/{field}"), "must not be negative");
             }
         }
         let parts = i64::from(input.participants_women.unwrap_or(0))
             + i64::from(input.participants_men.unwrap_or(0));
         match input.participants_total {
             None if input.participants_women.is_some() || input.participants_men.is_some() => {
-                errors.push(FieldError::new(
+                errors.add(
                     "/participants_total",
                     "is required when participants_women or participants_men is given",
-                ));
+                );
             }
             Some(total) if total >= 0 && parts > i64::from(total) => {
-                errors.push(FieldError::new(
-                "/participants_total",
-                format!(
-                    "must be at least participants_women + participants_men ({parts}): the parts never exceed the total"
-                ),
-            ));
+                errors.add(
+                    "/participants_total",
+                    format!(
+                        "must be at least participants_women + participants_men ({parts}): the parts never exceed the total"
+                    ),
+                );
             }
             _ => {}
         }
@@ -116,7 +99,7 @@ impl Replaceable for TrainingEventRecord {
         let mut audiences: Vec<Audience> = Vec::new();
         for (i, a) in input.audiences.iter().enumerate() {
             if audiences.contains(a) {
-                errors.push(FieldError::new(format!("/audiences/{i}"), "is repeated"));
+                errors.add(format!("/audiences/{i}"), "is repeated");
             } else {
                 audiences.push(*a);
             }
@@ -125,36 +108,33 @@ impl Replaceable for TrainingEventRecord {
 
         let mut guidelines: Vec<(String, i32)> = Vec::new();
         if input.guidelines.len() > MAX_GUIDELINES {
-            errors.push(FieldError::new(
+            errors.add(
                 "/guidelines",
                 format!("must have at most {MAX_GUIDELINES} guidelines"),
-            ));
+            );
         } else {
             for (i, g) in input.guidelines.iter().enumerate() {
                 let at = format!("/guidelines/{i}");
                 if g.work_plan.is_empty() || g.work_plan.chars().count() > 16 {
-                    errors.push(FieldError::new(
+                    errors.add(
                         format!("{at}/work_plan"),
                         "must be a work-plan code such as WP2",
-                    ));
+                    );
                 } else if g.number < 1 {
-                    errors.push(FieldError::new(
-                        format!("{at}/number"),
-                        "must be at least 1",
-                    ));
+                    errors.add(format!("{at}/number"), "must be at least 1");
                 } else if guidelines
                     .iter()
                     .any(|(p, n)| *p == g.work_plan && *n == g.number)
                 {
-                    errors.push(FieldError::new(at, "is repeated"));
+                    errors.add(at, "is repeated");
                 } else if GuidelineRow::find(conn, &g.work_plan, g.number)?.is_none() {
-                    errors.push(FieldError::new(
+                    errors.add(
                         at,
                         format!(
-                        "{} guideline {} does not exist (see GET /api/v1/work-plans/{}/guidelines)",
-                        g.work_plan, g.number, g.work_plan
-                    ),
-                    ));
+                            "{} guideline {} does not exist (see GET /api/v1/work-plans/{}/guidelines)",
+                            g.work_plan, g.number, g.work_plan
+                        ),
+                    );
                 } else {
                     guidelines.push((g.work_plan.clone(), g.number));
                 }
@@ -162,9 +142,7 @@ impl Replaceable for TrainingEventRecord {
         }
         guidelines.sort();
 
-        if !errors.is_empty() {
-            return Err(ApiError::validation(errors));
-        }
+        errors.finish()?;
         let iso = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
         Ok(TrainingEventRecord {
             row: TrainingEventRow {

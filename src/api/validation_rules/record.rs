@@ -6,7 +6,7 @@ use crate::api::http::rows::conflict_as;
 use crate::api::http::write::Versioned;
 use crate::auth::Owner;
 use crate::domain::contact;
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, FieldErrors};
 use crate::indicator_import::Catalog;
 use crate::models::validation_rule::{Filter, ValidationRuleRow};
 use crate::quality::rule::{self, Importance, MissingValueStrategy};
@@ -24,26 +24,21 @@ pub fn validate(
     input: &ValidationRuleInput,
     catalog: &Catalog,
 ) -> Result<ValidationRuleRow, ApiError> {
-    let mut errors = Vec::new();
+    let mut errors = FieldErrors::default();
     if !valid_code(&input.code) {
-        errors.push(FieldError::new(
+        errors.add(
             "/code",
             "must be 1 to 64 characters A-Z, 0-9 or _, starting with a letter",
-        ));
+        );
     }
-    let name = contact::text(&input.name, 300)
-        .map_err(|m| errors.push(FieldError::new("/name", m)))
-        .ok();
-    let description = match &input.description {
-        Some(d) => contact::text(d, 2000)
-            .map_err(|m| errors.push(FieldError::new("/description", m)))
-            .ok(),
-        None => None,
-    };
+    let name = errors.check("/name", contact::text(&input.name, 300));
+    let description = errors.check_opt("/description", input.description.as_deref(), |d| {
+        contact::text(d, 2000)
+    });
     let mut side = |field: &str, text: &str| match rule::check_expression(field, text, catalog) {
         Ok(e) => Some(e.to_string()),
-        Err(mut e) => {
-            errors.append(&mut e);
+        Err(e) => {
+            errors.extend(e);
             None
         }
     };
@@ -69,7 +64,7 @@ pub fn validate(
                 deleted_at: None,
             })
         }
-        _ => Err(ApiError::validation(errors)),
+        _ => Err(errors.error()),
     }
 }
 

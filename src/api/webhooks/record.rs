@@ -9,7 +9,7 @@ use crate::auth::{Owner, Writer};
 use crate::db::text_enum::JsonText;
 use crate::db::AnyConnection;
 use crate::domain::contact;
-use crate::error::{ApiError, ApiResult, FieldError};
+use crate::error::{ApiError, ApiResult, FieldErrors};
 use crate::models::webhook::{Filter, WebhookRow};
 use crate::timestamp::Timestamp;
 use crate::webhooks::address::Policy;
@@ -51,54 +51,42 @@ impl Replaceable for WebhookRow {
         input: &WebhookInput,
         before: Option<&Self>,
     ) -> ApiResult<Self> {
-        let mut errors = Vec::new();
+        let mut errors = FieldErrors::default();
         if let Err(m) = (Policy {
             allow_private: true,
         })
         .check_url(&input.url)
         {
-            errors.push(FieldError::new("/url", m));
+            errors.add("/url", m);
         }
         if input.events.len() > MAX_EVENTS {
-            errors.push(FieldError::new(
-                "/events",
-                format!("must have at most {MAX_EVENTS} types"),
-            ));
+            errors.add("/events", format!("must have at most {MAX_EVENTS} types"));
         }
         let mut events: Vec<String> = Vec::new();
         for (i, e) in input.events.iter().enumerate() {
             if !EVENT_TYPES.contains(&e.as_str()) {
-                errors.push(FieldError::new(
+                errors.add(
                     format!("/events/{i}"),
                     format!(
                         "is not a change-feed resource type (one of {})",
                         EVENT_TYPES.join(", ")
                     ),
-                ));
+                );
             } else if events.contains(e) {
-                errors.push(FieldError::new(format!("/events/{i}"), "is repeated"));
+                errors.add(format!("/events/{i}"), "is repeated");
             } else {
                 events.push(e.clone());
             }
         }
         if let Some(secret) = &input.secret {
             if let Err(m) = signature::key_of(secret) {
-                errors.push(FieldError::new("/secret", m));
+                errors.add("/secret", m);
             }
         }
-        let description = match &input.description {
-            None => None,
-            Some(d) => match contact::text(d, 500) {
-                Ok(d) => Some(d),
-                Err(m) => {
-                    errors.push(FieldError::new("/description", m));
-                    None
-                }
-            },
-        };
-        if !errors.is_empty() {
-            return Err(ApiError::validation(errors));
-        }
+        let description = errors.check_opt("/description", input.description.as_deref(), |d| {
+            contact::text(d, 500)
+        });
+        errors.finish()?;
         let secret = match (&input.secret, before) {
             (Some(s), _) => s.clone(),
             (None, Some(b)) => b.secret.clone(),

@@ -14,35 +14,29 @@ use crate::auth::Owner;
 use crate::db::rows::Keyset;
 use crate::db::text_enum::JsonText;
 use crate::db::AnyConnection;
-use crate::error::{ApiError, ApiResult, FieldError};
+use crate::error::{ApiError, ApiResult, FieldErrors};
 use crate::models::work_plan::{GuidelineRow, MandateRow, SectionRow, WorkPlanRow};
 use crate::timestamp::Timestamp;
 
-fn text_ok(errors: &mut Vec<FieldError>, field: String, value: &str, max: usize) {
+fn text_ok(errors: &mut FieldErrors, field: String, value: &str, max: usize) {
     if value.trim().is_empty() {
-        errors.push(FieldError::new(field, "must not be empty"));
+        errors.add(field, "must not be empty");
     } else if value.chars().count() > max {
-        errors.push(FieldError::new(
-            field,
-            format!("must be at most {max} characters"),
-        ));
+        errors.add(field, format!("must be at most {max} characters"));
     } else if value
         .chars()
         .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
     {
-        errors.push(FieldError::new(
-            field,
-            "must not contain control characters",
-        ));
+        errors.add(field, "must not contain control characters");
     }
 }
 
 /// A guideline or mandate number: 1 to 10000, not repeated.
-fn number_ok(errors: &mut Vec<FieldError>, seen: &mut HashSet<i32>, field: String, n: i32) {
+fn number_ok(errors: &mut FieldErrors, seen: &mut HashSet<i32>, field: String, n: i32) {
     if !(1..=10000).contains(&n) {
-        errors.push(FieldError::new(field, "must be between 1 and 10000"));
+        errors.add(field, "must be between 1 and 10000");
     } else if !seen.insert(n) {
-        errors.push(FieldError::new(field, "is repeated"));
+        errors.add(field, "is repeated");
     }
 }
 
@@ -57,36 +51,30 @@ fn strict_date(raw: &str) -> Result<NaiveDate, ()> {
 impl NewWorkPlan {
     /// Checks every field at once.
     pub fn validate(&self) -> Result<(), ApiError> {
-        let mut e = Vec::new();
+        let mut e = FieldErrors::default();
         if !(2..=16).contains(&self.code.len())
             || !self
                 .code
                 .bytes()
                 .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
         {
-            e.push(FieldError::new(
+            e.add(
                 "/code",
                 "must be 2 to 16 upper-case letters, digits, '-' or '_'",
-            ));
+            );
         }
         text_ok(&mut e, "/title".into(), &self.title, 500);
         let start = strict_date(&self.period_start);
         let end = strict_date(&self.period_end);
         if start.is_err() {
-            e.push(FieldError::new(
-                "/period_start",
-                "must be a date YYYY-MM-DD",
-            ));
+            e.add("/period_start", "must be a date YYYY-MM-DD");
         }
         if end.is_err() {
-            e.push(FieldError::new("/period_end", "must be a date YYYY-MM-DD"));
+            e.add("/period_end", "must be a date YYYY-MM-DD");
         }
         if let (Ok(s), Ok(t)) = (start, end) {
             if t < s {
-                e.push(FieldError::new(
-                    "/period_end",
-                    "must not be before period_start",
-                ));
+                e.add("/period_end", "must not be before period_start");
             }
         }
         if let Some(note) = &self.note {
@@ -94,20 +82,14 @@ impl NewWorkPlan {
         }
         for (name, list) in [("aims", &self.aims), ("principles", &self.principles)] {
             if list.len() > 100 {
-                e.push(FieldError::new(
-                    format!("/{name}"),
-                    "must have at most 100 items",
-                ));
+                e.add(format!("/{name}"), "must have at most 100 items");
             }
             for (i, t) in list.iter().enumerate() {
                 text_ok(&mut e, format!("/{name}/{i}"), t, 5000);
             }
         }
         if self.sections.is_empty() {
-            e.push(FieldError::new(
-                "/sections",
-                "must have at least one section",
-            ));
+            e.add("/sections", "must have at least one section");
         }
         let mut keys = HashSet::new();
         for (i, s) in self.sections.iter().enumerate() {
@@ -118,26 +100,23 @@ impl NewWorkPlan {
                     .bytes()
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
             if !valid {
-                e.push(FieldError::new(
+                e.add(
                     format!("/sections/{i}/key"),
                     "must be snake_case, up to 32 characters",
-                ));
+                );
             } else if !keys.insert(s.key.as_str()) {
-                e.push(FieldError::new(format!("/sections/{i}/key"), "is repeated"));
+                e.add(format!("/sections/{i}/key"), "is repeated");
             }
             text_ok(&mut e, format!("/sections/{i}/title"), &s.title, 500);
         }
         if self.guidelines.is_empty() {
-            e.push(FieldError::new(
-                "/guidelines",
-                "must have at least one guideline",
-            ));
+            e.add("/guidelines", "must have at least one guideline");
         }
         if self.guidelines.len() > 1000 || self.mandates.len() > 1000 {
-            e.push(FieldError::new(
+            e.add(
                 "/guidelines",
                 "a plan has at most 1000 guidelines and 1000 mandates",
-            ));
+            );
         }
         let mut numbers = HashSet::new();
         for (i, g) in self.guidelines.iter().enumerate() {
@@ -148,10 +127,10 @@ impl NewWorkPlan {
                 g.number,
             );
             if !keys.contains(g.section.as_str()) {
-                e.push(FieldError::new(
+                e.add(
                     format!("/guidelines/{i}/section"),
                     "is not one of the plan's sections",
-                ));
+                );
             }
             text_ok(&mut e, format!("/guidelines/{i}/text"), &g.text, 10000);
         }
@@ -168,7 +147,7 @@ impl NewWorkPlan {
         if e.is_empty() {
             Ok(())
         } else {
-            Err(ApiError::validation(e))
+            Err(e.error())
         }
     }
 }
