@@ -9,10 +9,7 @@ use diesel::sql_types::{BigInt, Text};
 
 use crate::db::schema::{webhook_cursor, webhook_deliveries as wd, webhooks as wh};
 use crate::db::AnyConnection;
-
-pub const PENDING: &str = "pending";
-pub const SUCCEEDED: &str = "succeeded";
-pub const FAILED: &str = "failed";
+use crate::domain::DeliveryStatus;
 
 /// The fan-out's cursor row.
 const CURSOR: &str = "deliveries";
@@ -26,7 +23,7 @@ pub struct DeliveryRow {
     pub sequence: i64,
     pub event_type: String,
     pub payload: String,
-    pub status: String,
+    pub status: DeliveryStatus,
     pub attempts: i32,
     pub next_attempt_at: Option<String>,
     pub lease: Option<String>,
@@ -47,7 +44,7 @@ pub struct Claimed {
 /// How an attempt ended.
 #[derive(Debug, Clone)]
 pub struct Outcome {
-    pub status: &'static str,
+    pub status: DeliveryStatus,
     pub status_code: Option<i32>,
     pub error: Option<String>,
     pub attempted_at: String,
@@ -79,7 +76,7 @@ impl DeliveryRow {
     pub fn list(
         conn: &mut AnyConnection,
         webhook_id: &str,
-        status: Option<&str>,
+        status: Option<DeliveryStatus>,
         since: Option<&str>,
         after: Option<&str>,
         limit: i64,
@@ -90,7 +87,7 @@ impl DeliveryRow {
             .order(wd::id)
             .into_boxed();
         if let Some(status) = status {
-            q = q.filter(wd::status.eq(status.to_string()));
+            q = q.filter(wd::status.eq(status));
         }
         if let Some(since) = since {
             // Created or attempted since (an attempt is never before its delivery's creation).
@@ -133,7 +130,7 @@ impl DeliveryRow {
             .collect(),
             AnyConnection::Sqlite(_) => wd::table
                 .inner_join(wh::table)
-                .filter(wd::status.eq(PENDING))
+                .filter(wd::status.eq(DeliveryStatus::Pending))
                 .filter(wd::next_attempt_at.le(now.to_string()))
                 .filter(wh::active.eq(true))
                 .filter(wh::deleted_at.is_null())
@@ -148,7 +145,7 @@ impl DeliveryRow {
         diesel::update(
             wd::table
                 .filter(wd::id.eq_any(ids.clone()))
-                .filter(wd::status.eq(PENDING))
+                .filter(wd::status.eq(DeliveryStatus::Pending))
                 .filter(wd::next_attempt_at.le(now.to_string())),
         )
         .set((
@@ -204,7 +201,7 @@ impl DeliveryRow {
     pub fn requeue(conn: &mut AnyConnection, id: &str, now: &str) -> QueryResult<bool> {
         let n = diesel::update(wd::table.filter(wd::id.eq(id.to_string())))
             .set((
-                wd::status.eq(PENDING),
+                wd::status.eq(DeliveryStatus::Pending),
                 wd::attempts.eq(0),
                 wd::next_attempt_at.eq(Some(now.to_string())),
                 wd::lease.eq(None::<String>),

@@ -11,9 +11,10 @@ use serde_json::value::RawValue;
 
 use crate::api::changes::resource_url;
 use crate::db::{pool::write_transaction, AnyConnection};
+use crate::domain::DeliveryStatus;
 use crate::models::audit_event::AuditEventRow;
 use crate::models::webhook::WebhookRow;
-use crate::models::webhook_delivery::{self as deliveries, DeliveryRow, PENDING};
+use crate::models::webhook_delivery::{self as deliveries, DeliveryRow};
 use crate::timestamp::Timestamp;
 
 /// Resource types of the feed that are never delivered: the subscriptions' own changes.
@@ -101,7 +102,7 @@ pub fn run_once(conn: &mut AnyConnection) -> QueryResult<usize> {
                     sequence: event.id,
                     event_type: format!("{}.{}", event.resource_type, event.action),
                     payload: body.clone(),
-                    status: PENDING.to_string(),
+                    status: DeliveryStatus::Pending,
                     attempts: 0,
                     next_attempt_at: Some(now.clone()),
                     lease: None,

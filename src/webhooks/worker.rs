@@ -18,7 +18,8 @@ use super::backoff::Schedule;
 use super::{fanout, signature, WebhookSettings};
 use crate::db::pool::write_transaction;
 use crate::db::Pool;
-use crate::models::webhook_delivery::{Claimed, DeliveryRow, Outcome, FAILED, PENDING, SUCCEEDED};
+use crate::domain::DeliveryStatus;
+use crate::models::webhook_delivery::{Claimed, DeliveryRow, Outcome};
 use crate::timestamp::Timestamp;
 
 /// Longest time to open a connection to a receiver.
@@ -182,7 +183,7 @@ async fn attempt(
     let (status_code, error) = match result {
         Ok(code) if (200..300).contains(&code) => {
             return Outcome {
-                status: SUCCEEDED,
+                status: DeliveryStatus::Succeeded,
                 status_code: Some(i32::from(code)),
                 error: None,
                 attempted_at,
@@ -200,7 +201,11 @@ async fn attempt(
         .next(attempts)
         .map(|d| Timestamp(Utc::now() + chrono::Duration::from_std(d).unwrap_or_default()).to_db());
     Outcome {
-        status: if next.is_some() { PENDING } else { FAILED },
+        status: if next.is_some() {
+            DeliveryStatus::Pending
+        } else {
+            DeliveryStatus::Failed
+        },
         status_code,
         error: Some(truncate(error)),
         attempted_at,

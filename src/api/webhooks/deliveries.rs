@@ -3,7 +3,7 @@
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::wire::{Delivery, DeliveryListParams, DeliveryPath};
+use super::wire::{Delivery, DeliveryListParams, DeliveryPath, DeliveryStatus};
 use crate::api::http::list::{self, ListParams, ListQuery};
 use crate::api::http::pagination::Page;
 use crate::api::http::precondition::IdPath;
@@ -25,7 +25,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 /// Which deliveries a log page shows.
 pub struct LogFilter {
     webhook_id: String,
-    status: Option<&'static str>,
+    status: Option<DeliveryStatus>,
     /// Deliveries created or attempted at or after this time.
     since: Option<String>,
 }
@@ -73,7 +73,7 @@ pub async fn list_webhook_deliveries(
     .await?;
     let filter = LogFilter {
         webhook_id: id,
-        status: filter.status.map(|s| s.as_str()),
+        status: filter.status,
         since,
     };
     list::respond::<DeliveryLog>(&req, &state.pool, filter, &list).await

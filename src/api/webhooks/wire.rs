@@ -5,6 +5,7 @@ use serde_json::value::RawValue;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::api::http::replace::MergePatch;
+pub use crate::domain::DeliveryStatus;
 use crate::models::webhook::WebhookRow;
 use crate::models::webhook_delivery::DeliveryRow;
 use crate::timestamp::Timestamp;
@@ -106,16 +107,6 @@ pub struct WebhookListParams {
     pub active: Option<bool>,
 }
 
-crate::text_enum! {
-    /// Where a delivery is: `pending` (waiting for its next attempt), `succeeded` (a 2xx
-    /// answer) or `failed` (its retries are spent).
-    pub enum DeliveryStatus {
-        Pending => "pending",
-        Succeeded => "succeeded",
-        Failed => "failed",
-    }
-}
-
 /// Filters of the delivery log.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -176,19 +167,18 @@ pub struct Delivery {
 
 impl From<&DeliveryRow> for Delivery {
     fn from(r: &DeliveryRow) -> Self {
-        let status = DeliveryStatus::parse(&r.status).unwrap_or(DeliveryStatus::Pending);
         Delivery {
             payload: RawValue::from_string(r.payload.clone()).unwrap_or_default(),
             id: r.id.clone(),
             webhook_id: r.webhook_id.clone(),
             sequence: r.sequence,
             event_type: r.event_type.clone(),
-            status,
+            status: r.status,
             attempts: r.attempts,
             last_status_code: r.last_status_code,
             last_error: r.last_error.clone(),
             last_attempt_at: r.last_attempt_at.as_deref().map(Timestamp::from_db),
-            next_attempt_at: match status {
+            next_attempt_at: match r.status {
                 DeliveryStatus::Pending => r.next_attempt_at.as_deref().map(Timestamp::from_db),
                 _ => None,
             },
