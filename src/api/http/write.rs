@@ -53,8 +53,9 @@ pub trait Versioned: Clone + PartialEq + Send + 'static {
     fn stamp(&mut self, version: i32, updated_at: &str);
     /// Gives a record as built its identity: for a change, `before`'s id and creation time; for
     /// a new record (`before` is `None`), a new id where the builder left it empty, version 1 and
-    /// the current time. A resource's builder therefore never does this bookkeeping.
-    fn adopt(&mut self, _before: Option<&Self>) {}
+    /// the current time. A resource's builder therefore never does this bookkeeping
+    /// (`versioned_fields!` writes it).
+    fn adopt(&mut self, before: Option<&Self>);
     /// Whose data it is: decides who may write it.
     fn owner(&self) -> Owner<'_>;
     fn view(&self) -> Self::View;

@@ -146,6 +146,9 @@ impl Versioned for SubmissionRecord {
         self.row.version = version;
         self.row.updated_at = updated_at.to_string();
     }
+    /// A submission is keyed by its cycle and state, and its first transition
+    /// (`transitions.rs`) writes the new row with its times itself: nothing to adopt.
+    fn adopt(&mut self, _before: Option<&Self>) {}
     fn owner(&self) -> Owner<'_> {
         Owner::State(&self.row.member_state)
     }
