@@ -1,11 +1,34 @@
 //! Timestamps: UTC, stored and served as RFC 3339 with microseconds and `Z` on both backends.
+//! Rows hold a [`Timestamp`]: a stored text that is not one fails the read (logged), it is never
+//! read as some other time.
+
+use std::io::Write;
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use serde::{Serialize, Serializer};
+use diesel::pg::Pg;
+use diesel::serialize::{IsNull, Output, ToSql};
+use diesel::sql_types::Text;
+use diesel::sqlite::Sqlite;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use utoipa::ToSchema;
 
+use crate::db::connection::MultiBackend;
+
 /// A UTC instant, serialized as RFC 3339 with microsecond precision (`2026-11-22T20:43:03.123456Z`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    ToSchema,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = Text)]
 #[schema(value_type = String, format = DateTime, example = "2026-11-22T20:43:03.123456Z")]
 pub struct Timestamp(pub DateTime<Utc>);
 
@@ -22,17 +45,6 @@ impl Timestamp {
         self.0.to_rfc3339_opts(SecondsFormat::Micros, true)
     }
 
-    /// Reads the stored form; a malformed value (never written by palermo) falls back to the epoch.
-    pub fn from_db(text: &str) -> Self {
-        match DateTime::parse_from_rfc3339(text) {
-            Ok(t) => Self(t.with_timezone(&Utc)),
-            Err(_) => {
-                log::error!("malformed timestamp in database: {text:?}");
-                Self(DateTime::<Utc>::UNIX_EPOCH)
-            }
-        }
-    }
-
     /// Parses a client-supplied RFC 3339 timestamp (any offset) into UTC.
     pub fn parse(text: &str) -> Option<Self> {
         DateTime::parse_from_rfc3339(text)
@@ -41,9 +53,50 @@ impl Timestamp {
     }
 }
 
+/// The stored and served form.
+impl std::fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.to_db())
+    }
+}
+
 impl Serialize for Timestamp {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&self.to_db())
+    }
+}
+
+/// Read back from a stored snapshot (RFC 3339, any offset).
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Self::parse(&text)
+            .ok_or_else(|| serde::de::Error::custom(format!("{text:?} is not an RFC 3339 time")))
+    }
+}
+
+crate::text_sql!(from Timestamp, |text: String| {
+    Timestamp::parse(&text).ok_or_else(|| format!("malformed timestamp {text:?} in the database"))
+});
+
+impl ToSql<Text, Sqlite> for Timestamp {
+    fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Sqlite>) -> diesel::serialize::Result {
+        out.set_value(self.to_db());
+        Ok(IsNull::No)
+    }
+}
+
+impl ToSql<Text, Pg> for Timestamp {
+    fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Pg>) -> diesel::serialize::Result {
+        out.write_all(self.to_db().as_bytes())?;
+        Ok(IsNull::No)
+    }
+}
+
+impl ToSql<Text, MultiBackend> for Timestamp {
+    fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, MultiBackend>) -> diesel::serialize::Result {
+        out.set_value((Text, self));
+        Ok(IsNull::No)
     }
 }
 
@@ -56,7 +109,7 @@ mod tests {
         let t = Timestamp::now();
         let text = t.to_db();
         assert!(text.ends_with('Z') && text.len() == 27, "{text}");
-        assert_eq!(Timestamp::from_db(&text), t);
+        assert_eq!(Timestamp::parse(&text), Some(t));
     }
 
     #[test]

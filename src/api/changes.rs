@@ -61,7 +61,7 @@ pub fn resource_url(r: &AuditEventRow) -> Option<String> {
         }
         "commitment" => {
             let snap: serde_json::Value =
-                serde_json::from_str(r.after.as_deref().or(r.before.as_deref())?).ok()?;
+                serde_json::from_str(r.after.as_ref().or(r.before.as_ref())?.get()).ok()?;
             format!(
                 "/api/v1/member-states/{}/commitments/{}/{}",
                 snap.get("member_state")?.as_str()?,
@@ -71,7 +71,7 @@ pub fn resource_url(r: &AuditEventRow) -> Option<String> {
         }
         "indicator_value_batch" => {
             let mut q = form_urlencoded::Serializer::new(String::new());
-            q.append_pair("updated_since", &r.occurred_at)
+            q.append_pair("updated_since", &r.occurred_at.to_db())
                 .append_pair("include_deleted", "true")
                 .append_pair("limit", "1000");
             format!("/api/v1/indicator-values?{}", q.finish())
@@ -135,7 +135,7 @@ pub async fn list_changes(
         |r| Change {
             resource_url: resource_url(&r),
             sequence: r.id,
-            changed_at: Timestamp::from_db(&r.occurred_at),
+            changed_at: r.occurred_at,
             resource_type: r.resource_type,
             resource_id: r.resource_id,
             action: r.action,

@@ -64,15 +64,15 @@ impl Listing for Dimensions {
     const KIND: &'static str = "dimensions";
     const CSV_NAME: &'static str = "dimensions.csv";
     const CSV_HEADERS: &'static [&'static str] = &["code", "codes", "updated_at"];
-    type Filter = Option<String>;
+    type Filter = Option<Timestamp>;
     /// Code, position, updated_at and codes.
-    type Row = (String, i32, String, Vec<String>);
+    type Row = (String, i32, Timestamp, Vec<String>);
     type Key = i32;
     type Item = Dimension;
 
     fn fetch(
         conn: &mut AnyConnection,
-        since: &Option<String>,
+        since: &Option<Timestamp>,
         after: Option<&i32>,
         limit: i64,
     ) -> QueryResult<Vec<Self::Row>> {
@@ -81,7 +81,7 @@ impl Listing for Dimensions {
         Ok(dimension_rows(conn)?
             .into_iter()
             .filter(|(_, position, _)| after.is_none_or(|a| position > a))
-            .filter(|(_, _, stamp)| since.as_ref().is_none_or(|s| stamp >= s))
+            .filter(|(_, _, stamp)| since.is_none_or(|s| *stamp >= s))
             .take(usize::try_from(limit).unwrap_or(usize::MAX))
             .map(|(code, position, stamp)| {
                 let codes = lists
@@ -100,7 +100,7 @@ impl Listing for Dimensions {
         Dimension {
             code,
             codes,
-            updated_at: Timestamp::from_db(&stamp),
+            updated_at: stamp,
         }
     }
 }
@@ -128,8 +128,8 @@ crate::listing! {
         "code", "name", "description", "value_type", "unit", "periodicity", "dimensions",
         "guidelines", "references", "version", "created_at", "updated_at",
     ];
-    fetch(conn, since: Option<String>, after: String, limit) =>
-        IndicatorRow::list(conn, after.map(String::as_str), since.as_deref(), limit);
+    fetch(conn, since: Option<Timestamp>, after: String, limit) =>
+        IndicatorRow::list(conn, after.map(String::as_str), *since, limit);
     key(r) => r.code.clone();
 }
 
@@ -243,7 +243,7 @@ fn build(conn: &mut AnyConnection, code: &str, input: &IndicatorInput) -> ApiRes
         }
     }
     e.finish()?;
-    let now = Timestamp::now().to_db();
+    let now = Timestamp::now();
     Ok(IndicatorRow {
         code: code.to_string(),
         name: input.name.clone(),
@@ -255,7 +255,7 @@ fn build(conn: &mut AnyConnection, code: &str, input: &IndicatorInput) -> ApiRes
         guidelines: JsonText::new(input.guidelines.clone()),
         reference_list: JsonText::new(input.references.clone()),
         version: 1,
-        created_at: now.clone(),
+        created_at: now,
         updated_at: now,
     })
 }
@@ -326,8 +326,7 @@ pub async fn replace_indicator(
         precondition,
         "update",
         move |conn, _, before: &IndicatorRow| {
-            let mut after = build(conn, &code, &input)?;
-            after.created_at = before.created_at.clone();
+            let after = build(conn, &code, &input)?;
             let shape_changed = after.value_type != before.value_type
                 || after.periodicity != before.periodicity
                 || before

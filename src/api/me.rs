@@ -79,7 +79,7 @@ pub async fn change_password(
             let mut after = user.clone();
             after.password_hash = new_hash.clone();
             after.token_version += 1;
-            after.stamp(user.version + 1, &Timestamp::now().to_db());
+            after.stamp(user.version + 1, Timestamp::now());
             if !after.store(conn, user.version)? {
                 return Err(ApiError::conflict(
                     "Your account changed concurrently; retry.",

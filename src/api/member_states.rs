@@ -94,7 +94,7 @@ impl MemberState {
                 since: r.membership_since,
                 note: r.membership_note,
             },
-            updated_at: Timestamp::from_db(&r.updated_at),
+            updated_at: r.updated_at,
         }
     }
 }
@@ -111,7 +111,7 @@ pub struct MemberStateListParams {
 /// The member-state list, ordered by code, with names in `lang`.
 pub struct States {
     subregion: Option<Subregion>,
-    since: Option<String>,
+    since: Option<Timestamp>,
     lang: &'static str,
 }
 
@@ -147,7 +147,7 @@ impl Listing for States {
         // 35 rows: filter after the keyset read rather than growing the query.
         let mut rows = MemberStateRow::list(conn, after.map(String::as_str), 1000)?;
         rows.retain(|r| f.subregion.is_none_or(|s| r.subregion == s));
-        rows.retain(|r| f.since.as_ref().is_none_or(|since| &r.updated_at >= since));
+        rows.retain(|r| f.since.is_none_or(|since| r.updated_at >= since));
         Ok(rows
             .into_iter()
             .take(usize::try_from(limit).unwrap_or(usize::MAX))

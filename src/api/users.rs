@@ -54,8 +54,8 @@ impl From<&UserRow> for User {
             member_state: r.member_state.clone(),
             active: r.active,
             version: r.version,
-            created_at: Timestamp::from_db(&r.created_at),
-            updated_at: Timestamp::from_db(&r.updated_at),
+            created_at: r.created_at,
+            updated_at: r.updated_at,
         }
     }
 }
@@ -166,8 +166,8 @@ crate::listing! {
     Users: UserRow => User, "users", "users.csv", [
         "id", "username", "role", "member_state", "active", "version", "created_at", "updated_at",
     ];
-    fetch(conn, since: Option<String>, after: String, limit) =>
-        UserRow::list(conn, after.map(String::as_str), since.as_deref(), limit);
+    fetch(conn, since: Option<Timestamp>, after: String, limit) =>
+        UserRow::list(conn, after.map(String::as_str), *since, limit);
     key(r) => r.username.clone();
 }
 

@@ -7,7 +7,7 @@ pub trait Keyset: Sized {
     fn list(
         conn: &mut crate::db::AnyConnection,
         after: Option<&str>,
-        since: Option<&str>,
+        since: Option<crate::timestamp::Timestamp>,
         limit: i64,
     ) -> diesel::QueryResult<Vec<Self>>;
 }
@@ -21,7 +21,7 @@ macro_rules! keyset_list {
             fn list(
                 conn: &mut $crate::db::AnyConnection,
                 after: Option<&str>,
-                since: Option<&str>,
+                since: Option<$crate::timestamp::Timestamp>,
                 limit: i64,
             ) -> ::diesel::QueryResult<Vec<Self>> {
                 let mut q = $table::table
@@ -32,7 +32,7 @@ macro_rules! keyset_list {
                     q = q.filter($table::$key.gt(after.to_string()));
                 }
                 if let Some(since) = since {
-                    q = q.filter($table::updated_at.ge(since.to_string()));
+                    q = q.filter($table::updated_at.ge(since));
                 }
                 q.limit(limit).load(conn)
             }
@@ -72,7 +72,7 @@ macro_rules! tombstoned_list {
                 $q = $q.filter($table::deleted_at.is_null());
             }
             if let Some(since) = &$f.updated_since {
-                $q = $q.filter($table::updated_at.ge(since.clone()));
+                $q = $q.filter($table::updated_at.ge(*since));
             }
             if let Some(after) = after {
                 $q = $q.filter($table::$key.gt(after.to_string()));

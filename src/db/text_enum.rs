@@ -130,6 +130,41 @@ crate::text_sql!(
     }
 );
 
+/// A JSON document stored as text and served as stored, byte for byte (a webhook body, whose
+/// signature covers its bytes): checked to be JSON when the row is read, never decoded into a tree.
+#[derive(Debug, Clone, diesel::expression::AsExpression, diesel::deserialize::FromSqlRow)]
+#[diesel(sql_type = diesel::sql_types::Text)]
+pub struct RawJson(Box<serde_json::value::RawValue>);
+
+impl RawJson {
+    pub fn of<T: serde::Serialize>(value: &T) -> serde_json::Result<Self> {
+        serde_json::value::to_raw_value(value).map(Self)
+    }
+
+    /// The stored text.
+    pub fn get(&self) -> &str {
+        self.0.get()
+    }
+}
+
+impl PartialEq for RawJson {
+    fn eq(&self, other: &Self) -> bool {
+        self.get() == other.get()
+    }
+}
+
+impl serde::Serialize for RawJson {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+crate::text_sql!([] RawJson, RawJson::get, |text: String| {
+    serde_json::value::RawValue::from_string(text)
+        .map(RawJson)
+        .map_err(|e| format!("stored JSON does not decode: {e}"))
+});
+
 /// `FromSql` and `ToSql` for `Text` on each backend and on the connection enum's, from a view
 /// as `&str` and a parse of the stored text (whose error is logged and fails the read).
 #[macro_export]
@@ -139,7 +174,26 @@ macro_rules! text_sql {
         $crate::text_sql!(@one [$($bound)*] $ty, ::diesel::pg::Pg, $as_str, $parse);
         $crate::text_sql!(@one [$($bound)*] $ty, $crate::db::connection::MultiBackend, $as_str, $parse);
     };
+    // Only `FromSql`, for a type whose stored text is made when it is written.
+    (from $ty:ty, $parse:expr) => {
+        $crate::text_sql!(@from [] $ty, ::diesel::sqlite::Sqlite, $parse);
+        $crate::text_sql!(@from [] $ty, ::diesel::pg::Pg, $parse);
+        $crate::text_sql!(@from [] $ty, $crate::db::connection::MultiBackend, $parse);
+    };
     (@one [$($bound:tt)*] $ty:ty, $backend:ty, $as_str:expr, $parse:expr) => {
+        $crate::text_sql!(@from [$($bound)*] $ty, $backend, $parse);
+
+        impl<$($bound)*> ::diesel::serialize::ToSql<::diesel::sql_types::Text, $backend> for $ty {
+            fn to_sql<'b>(
+                &'b self,
+                out: &mut ::diesel::serialize::Output<'b, '_, $backend>,
+            ) -> ::diesel::serialize::Result {
+                let as_str = $as_str;
+                <str as ::diesel::serialize::ToSql<::diesel::sql_types::Text, $backend>>::to_sql(as_str(self), out)
+            }
+        }
+    };
+    (@from [$($bound:tt)*] $ty:ty, $backend:ty, $parse:expr) => {
         impl<$($bound)*> ::diesel::deserialize::FromSql<::diesel::sql_types::Text, $backend> for $ty {
             fn from_sql(
                 bytes: <$backend as ::diesel::backend::Backend>::RawValue<'_>,
@@ -150,16 +204,6 @@ macro_rules! text_sql {
                     ::log::error!("{message}");
                     message.into()
                 })
-            }
-        }
-
-        impl<$($bound)*> ::diesel::serialize::ToSql<::diesel::sql_types::Text, $backend> for $ty {
-            fn to_sql<'b>(
-                &'b self,
-                out: &mut ::diesel::serialize::Output<'b, '_, $backend>,
-            ) -> ::diesel::serialize::Result {
-                let as_str = $as_str;
-                <str as ::diesel::serialize::ToSql<::diesel::sql_types::Text, $backend>>::to_sql(as_str(self), out)
             }
         }
     };

@@ -77,7 +77,7 @@ struct Plan {
     updates: Vec<(IndicatorValueRow, IndicatorValueRow)>,
 }
 
-fn plan(rows: &[&ValidRow], stored: &[IndicatorValueRow], writer: &Writer, now: &str) -> Plan {
+fn plan(rows: &[&ValidRow], stored: &[IndicatorValueRow], writer: &Writer, now: Timestamp) -> Plan {
     let stored: HashMap<Key, &IndicatorValueRow> =
         stored.iter().map(|r| (stored_key(r), r)).collect();
     let mut p = Plan::default();
@@ -101,7 +101,7 @@ fn plan(rows: &[&ValidRow], stored: &[IndicatorValueRow], writer: &Writer, now: 
                     source: r.source.clone(),
                     reported_by: writer.caller().username.clone(),
                     version: s.version + 1,
-                    updated_at: now.to_string(),
+                    updated_at: now,
                     deleted_at: None,
                     ..(*s).clone()
                 };
@@ -124,7 +124,7 @@ fn plan_delete(
     r: &ValidRow,
     stored: Option<&IndicatorValueRow>,
     writer: &Writer,
-    now: &str,
+    now: Timestamp,
 ) {
     match stored {
         Some(s) if s.deleted_at.is_some() => p.counts.unchanged += 1,
@@ -133,8 +133,8 @@ fn plan_delete(
             let after = IndicatorValueRow {
                 reported_by: writer.caller().username.clone(),
                 version: s.version + 1,
-                updated_at: now.to_string(),
-                deleted_at: Some(now.to_string()),
+                updated_at: now,
+                deleted_at: Some(now),
                 ..s.clone()
             };
             p.updates.push((s.clone(), after));
@@ -143,14 +143,14 @@ fn plan_delete(
         None => {
             p.counts.deleted += 1;
             p.inserts.push(IndicatorValueRow {
-                deleted_at: Some(now.to_string()),
+                deleted_at: Some(now),
                 ..new_row(r, writer, now)
             });
         }
     }
 }
 
-fn new_row(r: &ValidRow, writer: &Writer, now: &str) -> IndicatorValueRow {
+fn new_row(r: &ValidRow, writer: &Writer, now: Timestamp) -> IndicatorValueRow {
     IndicatorValueRow {
         id: uuid::Uuid::now_v7().to_string(),
         indicator: r.indicator.clone(),
@@ -163,8 +163,8 @@ fn new_row(r: &ValidRow, writer: &Writer, now: &str) -> IndicatorValueRow {
         source: r.source.clone(),
         reported_by: writer.caller().username.clone(),
         version: 1,
-        created_at: now.to_string(),
-        updated_at: now.to_string(),
+        created_at: now,
+        updated_at: now,
         deleted_at: None,
     }
 }
@@ -193,10 +193,10 @@ pub fn apply(
     rows: &[ValidRow],
     dry_run: bool,
 ) -> Result<Counts, ApiError> {
-    let now = Timestamp::now().to_db();
+    let now = Timestamp::now();
     let all: Vec<&ValidRow> = rows.iter().collect();
     let seen = load(conn, &all, false)?;
-    let first = plan(&all, &seen, writer, &now);
+    let first = plan(&all, &seen, writer, now);
     if dry_run {
         return Ok(first.counts);
     }
@@ -215,7 +215,7 @@ pub fn apply(
         .filter(|r| r.action == RowAction::DeleteKey)
         .count();
     let locked = load(conn, &rest, true)?;
-    let second = plan(&rest, &locked, writer, &now);
+    let second = plan(&rest, &locked, writer, now);
     // Rows are never removed (deletion leaves a tombstone), so this stays empty.
     IndicatorValueRow::insert_many(conn, &second.inserts)?;
     // Keys inserted here are created values, or tombstones of delete rows.
@@ -242,7 +242,7 @@ pub fn apply(
         });
         AuditEventRow::record(
             conn,
-            writer.actor().at(&now),
+            writer.actor().at(now),
             "import",
             "indicator_value_batch",
             &batch_id,

@@ -4,6 +4,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::schema::audit_events;
+use crate::db::text_enum::RawJson;
 use crate::db::AnyConnection;
 use crate::timestamp::Timestamp;
 
@@ -13,14 +14,15 @@ pub struct AuditEventRow {
     /// Assigned by the database on insert.
     #[diesel(skip_insertion)]
     pub id: i64,
-    pub occurred_at: String,
+    pub occurred_at: Timestamp,
     pub actor_id: Option<String>,
     pub actor_username: String,
     pub action: String,
     pub resource_type: String,
     pub resource_id: String,
-    pub before: Option<String>,
-    pub after: Option<String>,
+    /// The resource as it was and as it became, as served then (JSON, checked when read).
+    pub before: Option<RawJson>,
+    pub after: Option<RawJson>,
 }
 
 /// Who did it: a user of the API (id and username), or the system itself (bootstrap, command
@@ -29,7 +31,7 @@ pub struct AuditEventRow {
 pub struct Actor<'a> {
     id: Option<&'a str>,
     username: &'a str,
-    at: Option<&'a str>,
+    at: Option<Timestamp>,
 }
 
 impl<'a> Actor<'a> {
@@ -51,7 +53,7 @@ impl<'a> Actor<'a> {
 
     /// The same actor, for a change that took place at `at` (the time the changed rows carry)
     /// rather than when it is recorded.
-    pub fn at(self, at: &'a str) -> Self {
+    pub fn at(self, at: Timestamp) -> Self {
         Self {
             at: Some(at),
             ..self
@@ -74,16 +76,17 @@ impl AuditEventRow {
     ) -> QueryResult<()> {
         let row = Self {
             id: 0,
-            occurred_at: actor
-                .at
-                .map_or_else(|| Timestamp::now().to_db(), str::to_string),
+            occurred_at: actor.at.unwrap_or_else(Timestamp::now),
             actor_id: actor.id.map(str::to_string),
             actor_username: actor.username.to_string(),
             action: action.to_string(),
             resource_type: resource_type.to_string(),
             resource_id: resource_id.to_string(),
-            before: before.map(to_json),
-            after: after.map(to_json),
+            before: before
+                .map(RawJson::of)
+                .transpose()
+                .map_err(unserializable)?,
+            after: after.map(RawJson::of).transpose().map_err(unserializable)?,
         };
         take_feed_lock(conn)?;
         diesel::insert_into(audit_events::table)
@@ -153,6 +156,6 @@ fn take_feed_lock(conn: &mut AnyConnection) -> QueryResult<()> {
     crate::db::locks::advisory(conn, FEED_LOCK, crate::db::locks::Mode::Exclusive)
 }
 
-fn to_json<T: Serialize>(value: &T) -> String {
-    serde_json::to_string(value).unwrap_or_else(|_| "null".into())
+fn unserializable(e: serde_json::Error) -> diesel::result::Error {
+    diesel::result::Error::SerializationError(e.into())
 }

@@ -40,13 +40,10 @@ pub struct CommitmentRow {
     /// ISO 4217 code of `budget_allocated`.
     pub currency: Option<String>,
     pub version: i32,
-    #[schema(value_type = Timestamp)]
-    pub created_at: String,
-    #[schema(value_type = Timestamp)]
-    pub updated_at: String,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
     /// Set on deleted commitments (tombstones, listed with `include_deleted=true`).
-    #[schema(value_type = Option<Timestamp>)]
-    pub deleted_at: Option<String>,
+    pub deleted_at: Option<Timestamp>,
 }
 
 /// Filters of the commitment list.
@@ -58,7 +55,7 @@ pub struct Filter {
     pub section: Option<String>,
     pub guideline: Option<i32>,
     pub status: Option<CommitmentStatus>,
-    pub updated_since: Option<String>,
+    pub updated_since: Option<Timestamp>,
     pub include_deleted: bool,
 }
 
@@ -123,7 +120,7 @@ impl CommitmentRow {
             q = q.filter(c::status.eq(*v));
         }
         if let Some(v) = &f.updated_since {
-            q = q.filter(c::updated_at.ge(v.clone()));
+            q = q.filter(c::updated_at.ge(*v));
         }
         if !f.include_deleted {
             q = q.filter(c::deleted_at.is_null());

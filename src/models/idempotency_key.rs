@@ -3,6 +3,7 @@
 use diesel::prelude::*;
 
 use crate::db::schema::idempotency_keys;
+use crate::timestamp::Timestamp;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = idempotency_keys)]
@@ -14,7 +15,7 @@ pub struct IdempotencyKeyRow {
     pub location: Option<String>,
     pub etag: Option<String>,
     pub body: String,
-    pub created_at: String,
+    pub created_at: Timestamp,
 }
 
 impl IdempotencyKeyRow {

@@ -37,10 +37,8 @@ pub struct IndicatorRow {
     #[schema(value_type = Vec<String>, example = json!(["SDG 16.2.2 (series VC_HTF_DETV)"]))]
     pub reference_list: JsonText<Vec<String>>,
     pub version: i32,
-    #[schema(value_type = Timestamp)]
-    pub created_at: String,
-    #[schema(value_type = Timestamp)]
-    pub updated_at: String,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
 }
 
 crate::keyset_list!(IndicatorRow, indicators, code);
@@ -57,7 +55,7 @@ impl IndicatorRow {
 }
 
 /// Every dimension as (code, position, updated_at), in list order.
-pub fn dimension_rows(conn: &mut AnyConnection) -> QueryResult<Vec<(String, i32, String)>> {
+pub fn dimension_rows(conn: &mut AnyConnection) -> QueryResult<Vec<(String, i32, Timestamp)>> {
     dimensions::table
         .order(dimensions::position)
         .select((

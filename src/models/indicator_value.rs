@@ -49,13 +49,10 @@ pub struct IndicatorValueRow {
     /// Username of who last wrote it.
     pub reported_by: String,
     pub version: i32,
-    #[schema(value_type = Timestamp)]
-    pub created_at: String,
-    #[schema(value_type = Timestamp)]
-    pub updated_at: String,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
     /// Set on deleted values (tombstones, listed with `include_deleted=true`).
-    #[schema(value_type = Option<Timestamp>)]
-    pub deleted_at: Option<String>,
+    pub deleted_at: Option<Timestamp>,
 }
 
 /// The condition of the partial index `indicator_values_simple`, as its migration writes it.
@@ -75,7 +72,7 @@ pub struct Filter {
     /// `dimension=code` pairs the disaggregation must contain.
     pub dimensions: Vec<(String, String)>,
     pub flag: Option<ValueFlag>,
-    pub updated_since: Option<String>,
+    pub updated_since: Option<Timestamp>,
     pub include_deleted: bool,
     /// Only totals (no disaggregation).
     pub totals_only: bool,
@@ -414,7 +411,7 @@ impl IndicatorValueRow {
             q = q.filter(Self::in_windows(windows));
         }
         if let Some(v) = &f.updated_since {
-            q = q.filter(iv::updated_at.ge(v.clone()));
+            q = q.filter(iv::updated_at.ge(*v));
         }
         if !f.include_deleted {
             q = q.filter(iv::deleted_at.is_null());

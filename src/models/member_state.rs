@@ -5,6 +5,7 @@ use diesel::prelude::*;
 use crate::db::schema::member_states;
 use crate::db::AnyConnection;
 use crate::domain::Subregion;
+use crate::timestamp::Timestamp;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = member_states)]
@@ -20,7 +21,7 @@ pub struct MemberStateRow {
     pub membership_status: String,
     pub membership_since: Option<String>,
     pub membership_note: Option<String>,
-    pub updated_at: String,
+    pub updated_at: Timestamp,
 }
 
 impl MemberStateRow {

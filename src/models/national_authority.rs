@@ -46,10 +46,8 @@ pub struct NationalAuthority {
     pub active: bool,
     pub notes: Option<String>,
     pub version: i32,
-    #[schema(value_type = Timestamp)]
-    pub created_at: String,
-    #[schema(value_type = Timestamp)]
-    pub updated_at: String,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
 }
 
 /// Filters of the register list.
@@ -60,7 +58,7 @@ pub struct Filter {
     pub active: Option<bool>,
     /// Case-insensitive substring of institution, unit, contact name, position or email.
     pub q: Option<String>,
-    pub updated_since: Option<String>,
+    pub updated_since: Option<Timestamp>,
 }
 
 impl NationalAuthority {
@@ -87,7 +85,7 @@ impl NationalAuthority {
             q = q.filter(na::active.eq(active));
         }
         if let Some(since) = &f.updated_since {
-            q = q.filter(na::updated_at.ge(since.clone()));
+            q = q.filter(na::updated_at.ge(*since));
         }
         if let Some(text) = &f.q {
             let p = like_pattern(text);

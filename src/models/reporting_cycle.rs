@@ -28,10 +28,8 @@ pub struct ReportingCycleRow {
     pub due_date: String,
     pub status: CycleStatus,
     pub version: i32,
-    #[schema(value_type = Timestamp)]
-    pub created_at: String,
-    #[schema(value_type = Timestamp)]
-    pub updated_at: String,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
 }
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
@@ -42,7 +40,7 @@ pub struct SubmissionRow {
     pub status: SubmissionStatus,
     pub comment: Option<String>,
     pub version: i32,
-    pub updated_at: String,
+    pub updated_at: Timestamp,
     pub updated_by: String,
 }
 

@@ -9,6 +9,7 @@ use crate::db::schema::{
 use crate::db::text_search::{like_pattern, lower, lower_opt};
 use crate::db::AnyConnection;
 use crate::domain::{Audience, Modality};
+use crate::timestamp::Timestamp;
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = te, treat_none_as_null = true)]
@@ -29,9 +30,9 @@ pub struct TrainingEventRow {
     pub participants_men: Option<i32>,
     pub partners: Option<String>,
     pub version: i32,
-    pub created_at: String,
-    pub updated_at: String,
-    pub deleted_at: Option<String>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub deleted_at: Option<Timestamp>,
 }
 
 /// An event with its children: audiences in code-list order, guidelines as
@@ -73,7 +74,7 @@ pub struct Filter {
     pub modality: Option<Modality>,
     /// Case-insensitive substring of title, organizer or city.
     pub q: Option<String>,
-    pub updated_since: Option<String>,
+    pub updated_since: Option<Timestamp>,
     pub include_deleted: bool,
 }
 
@@ -151,7 +152,7 @@ impl TrainingEventRecord {
             );
         }
         if let Some(since) = &f.updated_since {
-            q = q.filter(te::updated_at.ge(since.clone()));
+            q = q.filter(te::updated_at.ge(*since));
         }
         if !f.include_deleted {
             q = q.filter(te::deleted_at.is_null());

@@ -18,8 +18,8 @@ pub struct UserRow {
     pub active: bool,
     pub token_version: i32,
     pub version: i32,
-    pub created_at: String,
-    pub updated_at: String,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
 }
 
 crate::keyset_list!(UserRow, users, username);
@@ -50,7 +50,7 @@ impl UserRow {
         role: Role,
         member_state: Option<String>,
     ) -> Self {
-        let now = Timestamp::now().to_db();
+        let now = Timestamp::now();
         UserRow {
             id: uuid::Uuid::now_v7().to_string(),
             username: username.to_string(),
@@ -60,7 +60,7 @@ impl UserRow {
             active: true,
             token_version: 1,
             version: 1,
-            created_at: now.clone(),
+            created_at: now,
             updated_at: now,
         }
     }

@@ -1,28 +1,46 @@
 //! The `webhooks` table: subscriptions to the change feed, delivered by the webhook worker.
 
 use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::db::schema::webhooks as wh;
 use crate::db::text_enum::JsonText;
 use crate::db::AnyConnection;
+use crate::timestamp::Timestamp;
 
-/// A subscription as stored, its signing secret included (never served after the create).
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+// Stored and served as is: the signing secret is stored but never serialized (only the answer
+// to the create, `CreatedWebhook`, holds it).
+/// A webhook subscription. Its secret is never shown after the create.
+#[derive(
+    Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, Serialize, ToSchema,
+)]
 #[diesel(table_name = wh, treat_none_as_null = true)]
+#[schema(as = Webhook, example = json!({
+    "id": "0193a0b4-7c1e-7d3a-9f7e-2b8f4c1d5e6c", "url": "https://dashboard.example.org/hooks/palermo",
+    "events": ["submission"], "active": true, "description": "Dashboard of the Secretariat", "version": 1,
+    "created_at": "2026-11-22T20:43:03.123456Z", "updated_at": "2026-11-22T20:43:03.123456Z", "deleted_at": null
+}))]
 pub struct WebhookRow {
     pub id: String,
     pub url: String,
-    /// Change-feed resource types delivered; empty: all.
+    /// Resource types delivered; empty: all.
+    #[schema(value_type = Vec<String>)]
     pub events: JsonText<Vec<String>>,
+    #[serde(skip)]
+    #[schema(ignore)]
     pub secret: String,
     pub active: bool,
     pub description: Option<String>,
     /// Feed position when it was created: only later events are delivered.
+    #[serde(skip)]
+    #[schema(ignore)]
     pub starts_after: i64,
     pub version: i32,
-    pub created_at: String,
-    pub updated_at: String,
-    pub deleted_at: Option<String>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    /// Set on a deleted subscription (listed with `include_deleted=true` only).
+    pub deleted_at: Option<Timestamp>,
 }
 
 /// Filters of the subscription list.
@@ -30,7 +48,7 @@ pub struct WebhookRow {
 pub struct Filter {
     pub active: Option<bool>,
     pub include_deleted: bool,
-    pub updated_since: Option<String>,
+    pub updated_since: Option<Timestamp>,
 }
 
 impl WebhookRow {

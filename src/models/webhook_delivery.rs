@@ -8,8 +8,10 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
 use crate::db::schema::{webhook_cursor, webhook_deliveries as wd, webhooks as wh};
+use crate::db::text_enum::RawJson;
 use crate::db::AnyConnection;
 use crate::domain::DeliveryStatus;
+use crate::timestamp::Timestamp;
 
 /// The fan-out's cursor row.
 const CURSOR: &str = "deliveries";
@@ -22,15 +24,15 @@ pub struct DeliveryRow {
     pub webhook_id: String,
     pub sequence: i64,
     pub event_type: String,
-    pub payload: String,
+    pub payload: RawJson,
     pub status: DeliveryStatus,
     pub attempts: i32,
-    pub next_attempt_at: Option<String>,
+    pub next_attempt_at: Option<Timestamp>,
     pub lease: Option<String>,
     pub last_status_code: Option<i32>,
     pub last_error: Option<String>,
-    pub last_attempt_at: Option<String>,
-    pub created_at: String,
+    pub last_attempt_at: Option<Timestamp>,
+    pub created_at: Timestamp,
 }
 
 /// A claimed delivery and what is needed to send it.
@@ -47,9 +49,9 @@ pub struct Outcome {
     pub status: DeliveryStatus,
     pub status_code: Option<i32>,
     pub error: Option<String>,
-    pub attempted_at: String,
+    pub attempted_at: Timestamp,
     /// When pending, when to try again.
-    pub next_attempt_at: Option<String>,
+    pub next_attempt_at: Option<Timestamp>,
 }
 
 #[derive(QueryableByName)]
@@ -77,7 +79,7 @@ impl DeliveryRow {
         conn: &mut AnyConnection,
         webhook_id: &str,
         status: Option<DeliveryStatus>,
-        since: Option<&str>,
+        since: Option<Timestamp>,
         after: Option<&str>,
         limit: i64,
     ) -> QueryResult<Vec<Self>> {
@@ -91,11 +93,7 @@ impl DeliveryRow {
         }
         if let Some(since) = since {
             // Created or attempted since (an attempt is never before its delivery's creation).
-            q = q.filter(
-                wd::created_at
-                    .ge(since.to_string())
-                    .or(wd::last_attempt_at.ge(since.to_string())),
-            );
+            q = q.filter(wd::created_at.ge(since).or(wd::last_attempt_at.ge(since)));
         }
         if let Some(after) = after {
             q = q.filter(wd::id.gt(after.to_string()));
@@ -188,8 +186,8 @@ impl DeliveryRow {
             wd::attempts.eq(wd::attempts + 1),
             wd::last_status_code.eq(outcome.status_code),
             wd::last_error.eq(outcome.error.clone()),
-            wd::last_attempt_at.eq(Some(outcome.attempted_at.clone())),
-            wd::next_attempt_at.eq(outcome.next_attempt_at.clone()),
+            wd::last_attempt_at.eq(Some(outcome.attempted_at)),
+            wd::next_attempt_at.eq(outcome.next_attempt_at),
             wd::lease.eq(None::<String>),
         ))
         .execute(conn)?;

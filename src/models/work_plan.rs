@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 use crate::db::schema::{guidelines, mandates, work_plan_sections, work_plans};
 use crate::db::text_enum::JsonText;
 use crate::db::AnyConnection;
+use crate::timestamp::Timestamp;
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = work_plans, treat_none_as_null = true)]
@@ -19,8 +20,8 @@ pub struct WorkPlanRow {
     pub aims: JsonText<Vec<String>>,
     pub principles: JsonText<Vec<String>>,
     pub version: i32,
-    pub created_at: String,
-    pub updated_at: String,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
 }
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]

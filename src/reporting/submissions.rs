@@ -137,7 +137,7 @@ fn submissions_in(
                 commitments_expected: guidelines,
                 training_events: events.get(&s.code).copied().unwrap_or(0),
                 version: row.map_or(0, |r| r.version),
-                updated_at: row.map(|r| Timestamp::from_db(&r.updated_at)),
+                updated_at: row.map(|r| r.updated_at),
                 updated_by: row.map(|r| r.updated_by.clone()),
             }
         })

@@ -7,9 +7,9 @@
 
 use diesel::QueryResult;
 use serde::Serialize;
-use serde_json::value::RawValue;
 
 use crate::api::changes::resource_url;
+use crate::db::text_enum::RawJson;
 use crate::db::{pool::write_transaction, AnyConnection};
 use crate::domain::DeliveryStatus;
 use crate::models::audit_event::AuditEventRow;
@@ -41,19 +41,18 @@ struct Data<'a> {
     changed_at: Timestamp,
     resource_url: Option<String>,
     /// The snapshot as recorded, not decoded and re-encoded.
-    resource: Option<&'a RawValue>,
+    resource: Option<&'a RawJson>,
 }
 
 /// The body delivered for `event`: the resource is its `after` snapshot, or `before` for a
 /// deletion (and whenever there is no `after`).
-pub fn payload(event: &AuditEventRow) -> String {
-    let snapshot = if event.action == "delete" {
-        event.before.as_deref().or(event.after.as_deref())
+pub fn payload(event: &AuditEventRow) -> serde_json::Result<RawJson> {
+    let resource = if event.action == "delete" {
+        event.before.as_ref().or(event.after.as_ref())
     } else {
-        event.after.as_deref().or(event.before.as_deref())
+        event.after.as_ref().or(event.before.as_ref())
     };
-    let resource = snapshot.and_then(|s| serde_json::from_str::<&RawValue>(s).ok());
-    let changed_at = Timestamp::from_db(&event.occurred_at);
+    let changed_at = event.occurred_at;
     let body = Payload {
         kind: format!("{}.{}", event.resource_type, event.action),
         timestamp: changed_at,
@@ -67,7 +66,7 @@ pub fn payload(event: &AuditEventRow) -> String {
             resource,
         },
     };
-    serde_json::to_string(&body).unwrap_or_else(|_| "null".into())
+    RawJson::of(&body)
 }
 
 /// One fan-out transaction: up to [`BATCH`] events. Returns how many events it read (0: the
@@ -85,7 +84,7 @@ pub fn run_once(conn: &mut AnyConnection) -> QueryResult<usize> {
             return Ok(0);
         };
         let subscriptions = WebhookRow::all_active(conn)?;
-        let now = Timestamp::now().to_db();
+        let now = Timestamp::now();
         for event in &events {
             let targets: Vec<&WebhookRow> = subscriptions
                 .iter()
@@ -94,7 +93,8 @@ pub fn run_once(conn: &mut AnyConnection) -> QueryResult<usize> {
             if targets.is_empty() {
                 continue;
             }
-            let body = payload(event);
+            let body =
+                payload(event).map_err(|e| diesel::result::Error::SerializationError(e.into()))?;
             for s in targets {
                 DeliveryRow {
                     id: uuid::Uuid::now_v7().to_string(),
@@ -104,12 +104,12 @@ pub fn run_once(conn: &mut AnyConnection) -> QueryResult<usize> {
                     payload: body.clone(),
                     status: DeliveryStatus::Pending,
                     attempts: 0,
-                    next_attempt_at: Some(now.clone()),
+                    next_attempt_at: Some(now),
                     lease: None,
                     last_status_code: None,
                     last_error: None,
                     last_attempt_at: None,
-                    created_at: now.clone(),
+                    created_at: now,
                 }
                 .insert(conn)?;
             }

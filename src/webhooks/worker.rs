@@ -178,7 +178,7 @@ async fn attempt(
     schedule: Schedule,
     c: &Claimed,
 ) -> Outcome {
-    let attempted_at = Timestamp::now().to_db();
+    let attempted_at = Timestamp::now();
     let result = send(client, policy, c).await;
     let (status_code, error) = match result {
         Ok(code) if (200..300).contains(&code) => {
@@ -199,7 +199,7 @@ async fn attempt(
     let attempts = u32::try_from(c.delivery.attempts).unwrap_or(0) + 1;
     let next = schedule
         .next(attempts)
-        .map(|d| Timestamp(Utc::now() + chrono::Duration::from_std(d).unwrap_or_default()).to_db());
+        .map(|d| Timestamp(Utc::now() + chrono::Duration::from_std(d).unwrap_or_default()));
     Outcome {
         status: if next.is_some() {
             DeliveryStatus::Pending
@@ -230,7 +230,7 @@ async fn send(client: &reqwest::Client, policy: Policy, c: &Claimed) -> Result<u
     let key = signature::key_of(&c.secret).map_err(|e| format!("the secret {e}"))?;
     let id = &c.delivery.id;
     let timestamp = Utc::now().timestamp();
-    let body = c.delivery.payload.clone().into_bytes();
+    let body = c.delivery.payload.get().as_bytes().to_vec();
     let signed = signature::sign(&key, id, timestamp, &body);
     let res = client
         .post(url)

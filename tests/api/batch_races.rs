@@ -100,7 +100,7 @@ fn audited(app: &TestApp) -> BTreeMap<String, (usize, Vec<i64>)> {
     let mut out: BTreeMap<String, (usize, Vec<i64>)> = BTreeMap::new();
     for e in events {
         let after: Value =
-            serde_json::from_str(e.after.as_deref().unwrap_or("null")).expect("json");
+            serde_json::from_str(e.after.as_ref().map_or("null", |a| a.get())).expect("json");
         for id in after["created"].as_array().expect("created") {
             out.entry(id.as_str().expect("id").to_string())
                 .or_default()

@@ -503,3 +503,62 @@ async fn a_key_used_before_the_user_moved_state_is_not_replayed_for_the_new_stat
         "{entries}"
     );
 }
+
+/// Sets one text column of the rows of `table` whose `key` is `id`, straight in the database.
+fn corrupt(app: &TestApp, table: &str, key: &str, id: &str, column: &str, value: &str) {
+    use diesel::prelude::*;
+    let mut conn = palermo::db::DatabaseUrl::parse(&app.database_url)
+        .expect("url")
+        .connect()
+        .expect("connect");
+    diesel::sql_query(format!(
+        "UPDATE {table} SET {column} = '{value}' WHERE {key} = '{id}'"
+    ))
+    .execute(&mut conn)
+    .expect("update");
+}
+
+/// A stored value palermo never wrote (a time that is not one, JSON that does not decode, in the
+/// entry or in its audit trail) fails the read with a 500 problem; it is never served as some
+/// default. (Stored codes such as the role are also guarded by CHECK constraints.)
+#[tokio::test]
+async fn a_stored_value_that_does_not_parse_fails_the_read_instead_of_reading_as_a_default() {
+    let app = spawn_app().await;
+    let (status, created) = create(&app, &app.admin_token, &entry("ARG", "focal_point")).await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_str().expect("id").to_string();
+    let one = format!("{BASE}/{id}");
+    let stamp = created["updated_at"]
+        .as_str()
+        .expect("updated_at")
+        .to_string();
+
+    for (column, bad, good, served) in [
+        ("updated_at", "last tuesday", stamp.as_str(), json!(stamp)),
+        ("languages", "es, en", r#"["es","en"]"#, json!(["es", "en"])),
+    ] {
+        corrupt(&app, "national_authorities", "id", &id, column, bad);
+        assert_problem(app.get(&one, &app.admin_token).await, 500).await;
+        assert_problem(app.get(BASE, &app.admin_token).await, 500).await;
+        corrupt(&app, "national_authorities", "id", &id, column, good);
+        let res = app.get(&one, &app.admin_token).await;
+        assert_eq!(res.status(), StatusCode::OK, "restored {column}");
+        let back: Value = res.json().await.expect("json");
+        assert_eq!(back[column], served, "{back}");
+    }
+
+    let history = format!("{one}/history");
+    let res = app.get(&history, &app.admin_token).await;
+    assert_eq!(res.status(), StatusCode::OK, "history");
+    let page: Value = res.json().await.expect("json");
+    assert_eq!(page["items"][0]["after"]["id"], json!(id), "{page}");
+    corrupt(
+        &app,
+        "audit_events",
+        "resource_id",
+        &id,
+        "after",
+        "{\"id\": ",
+    );
+    assert_problem(app.get(&history, &app.admin_token).await, 500).await;
+}

@@ -197,7 +197,7 @@ pub async fn delete_commitment(
                 "delete",
                 |_, _, before: &CommitmentRow| {
                     Ok(CommitmentRow {
-                        deleted_at: Some(Timestamp::now().to_db()),
+                        deleted_at: Some(Timestamp::now()),
                         ..before.clone()
                     })
                 },

@@ -84,7 +84,7 @@ pub fn with_input(base: &CommitmentRow, input: &CommitmentInput) -> CommitmentRo
 
 /// A new commitment on `key` at version 1, created now, with `input`'s fields.
 pub fn fresh((code, plan, number): &Key, input: &CommitmentInput) -> CommitmentRow {
-    let now = Timestamp::now().to_db();
+    let now = Timestamp::now();
     let base = CommitmentRow {
         id: write::new_id(),
         member_state: code.clone(),
@@ -98,7 +98,7 @@ pub fn fresh((code, plan, number): &Key, input: &CommitmentInput) -> CommitmentR
         budget_allocated: None,
         currency: None,
         version: 1,
-        created_at: now.clone(),
+        created_at: now,
         updated_at: now,
         deleted_at: None,
     };
@@ -262,8 +262,8 @@ crate::listing! {
         csv::opt(&c.budget_allocated),
         csv::opt(&c.currency),
         c.version.to_string(),
-        c.created_at.clone(),
-        c.updated_at.clone(),
+        c.created_at.to_db(),
+        c.updated_at.to_db(),
         csv::opt(&c.deleted_at),
     ];
 }

@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 
 use crate::api::http::pagination::{Page, PageParams};
 use crate::api::http::run_db;
+use crate::db::text_enum::RawJson;
 use crate::db::{AnyConnection, Pool};
 use crate::error::{ApiError, ApiResult};
 use crate::models::audit_event::AuditEventRow;
@@ -39,9 +40,10 @@ pub struct HistoryEntry {
 
 impl From<AuditEventRow> for HistoryEntry {
     fn from(e: AuditEventRow) -> Self {
-        let parse = |t: &Option<String>| {
-            t.as_deref()
-                .and_then(|s| serde_json::from_str::<serde_json::Value>(s).ok())
+        // Checked to be JSON when the row was read.
+        let parse = |t: &Option<RawJson>| {
+            t.as_ref()
+                .and_then(|s| serde_json::from_str::<serde_json::Value>(s.get()).ok())
         };
         let before = parse(&e.before);
         let after = parse(&e.after);
@@ -52,7 +54,7 @@ impl From<AuditEventRow> for HistoryEntry {
                 .and_then(|a| a.get("version"))
                 .and_then(serde_json::Value::as_i64),
             action: e.action,
-            changed_at: Timestamp::from_db(&e.occurred_at),
+            changed_at: e.occurred_at,
             changed_by: e.actor_username,
             before,
             after,

@@ -152,7 +152,7 @@ where
                     location: Some(created.location.clone()),
                     etag: created.etag.clone(),
                     body: created.body.to_string(),
-                    created_at: Timestamp::now().to_db(),
+                    created_at: Timestamp::now(),
                 }
                 .insert(conn)?;
             }

@@ -96,8 +96,8 @@ impl ListParams {
         }
     }
 
-    /// The validated `updated_since`, in the stored timestamp form.
-    pub fn since(&self) -> ApiResult<Option<String>> {
+    /// The validated `updated_since`.
+    pub fn since(&self) -> ApiResult<Option<Timestamp>> {
         updated_since(self.updated_since.as_deref())
     }
 
@@ -148,18 +148,16 @@ impl<F: DeserializeOwned> FromRequest for ListQuery<F> {
 #[into_params(parameter_in = Query)]
 pub struct NoFilter {}
 
-/// Parses an `updated_since` query value (RFC 3339, any offset) into the stored form.
-pub fn updated_since(raw: Option<&str>) -> ApiResult<Option<String>> {
+/// Parses an `updated_since` query value (RFC 3339, any offset).
+pub fn updated_since(raw: Option<&str>) -> ApiResult<Option<Timestamp>> {
     match raw {
         None => Ok(None),
-        Some(text) => Timestamp::parse(text)
-            .map(|t| Some(t.to_db()))
-            .ok_or_else(|| {
-                ApiError::invalid(
-                    "updated_since",
-                    "must be an RFC 3339 timestamp such as 2026-01-31T00:00:00Z",
-                )
-            }),
+        Some(text) => Timestamp::parse(text).map(Some).ok_or_else(|| {
+            ApiError::invalid(
+                "updated_since",
+                "must be an RFC 3339 timestamp such as 2026-01-31T00:00:00Z",
+            )
+        }),
     }
 }
 

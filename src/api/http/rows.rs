@@ -65,12 +65,12 @@ macro_rules! versioned_fields {
         fn version(&self) -> i32 {
             self$(.$row)?.version
         }
-        fn updated_at(&self) -> &str {
-            &self$(.$row)?.updated_at
+        fn updated_at(&self) -> $crate::timestamp::Timestamp {
+            self$(.$row)?.updated_at
         }
-        fn stamp(&mut self, version: i32, updated_at: &str) {
+        fn stamp(&mut self, version: i32, updated_at: $crate::timestamp::Timestamp) {
             self$(.$row)?.version = version;
-            self$(.$row)?.updated_at = updated_at.to_string();
+            self$(.$row)?.updated_at = updated_at;
             $crate::versioned_fields!(@deleted self [$($row)?] updated_at $($tomb)?);
         }
         fn adopt(&mut self, before: Option<&Self>) {
@@ -78,15 +78,15 @@ macro_rules! versioned_fields {
             match before {
                 Some(b) => {
                     this.$id.clone_from(&b$(.$row)?.$id);
-                    this.created_at.clone_from(&b$(.$row)?.created_at);
+                    this.created_at = b$(.$row)?.created_at;
                 }
                 None => {
                     if this.$id.is_empty() {
                         this.$id = $crate::api::http::write::new_id();
                     }
                     this.version = 1;
-                    this.created_at = $crate::timestamp::Timestamp::now().to_db();
-                    this.updated_at.clone_from(&this.created_at);
+                    this.created_at = $crate::timestamp::Timestamp::now();
+                    this.updated_at = this.created_at;
                 }
             }
         }
@@ -95,7 +95,7 @@ macro_rules! versioned_fields {
     (@deleted $s:ident [$($row:ident)?] $at:ident tombstoned) => {
         // A deletion is dated by the change that made it (only live rows are ever changed).
         if let Some(deleted_at) = &mut $s$(.$row)?.deleted_at {
-            *deleted_at = $at.to_string();
+            *deleted_at = $at;
         }
     };
 }

@@ -48,9 +48,9 @@ pub trait Versioned: Clone + PartialEq + Send + 'static {
 
     fn id(&self) -> &str;
     fn version(&self) -> i32;
-    fn updated_at(&self) -> &str;
+    fn updated_at(&self) -> Timestamp;
     /// Sets the version and the time of the change.
-    fn stamp(&mut self, version: i32, updated_at: &str);
+    fn stamp(&mut self, version: i32, updated_at: Timestamp);
     /// Gives a record as built its identity: for a change, `before`'s id and creation time; for
     /// a new record (`before` is `None`), a new id where the builder left it empty, version 1 and
     /// the current time. A resource's builder therefore never does this bookkeeping
@@ -142,7 +142,7 @@ where
     if after == before {
         return Ok(before);
     }
-    after.stamp(before.version() + 1, &Timestamp::now().to_db());
+    after.stamp(before.version() + 1, Timestamp::now());
     if !after
         .store(conn, before.version())
         .map_err(|e| after.write_error(e))?

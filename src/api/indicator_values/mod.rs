@@ -218,7 +218,7 @@ pub async fn delete_indicator_value(
             let year = indicator_import::year_of(&before.period);
             crate::locks::check_value(conn, &before.member_state, year)?;
             Ok(IndicatorValueRow {
-                deleted_at: Some(Timestamp::now().to_db()),
+                deleted_at: Some(Timestamp::now()),
                 reported_by: scope.writer().caller().username.clone(),
                 ..before.clone()
             })

@@ -165,7 +165,7 @@ crate::listing! {
             csv::opt(&r.source),
             r.reported_by.clone(),
             r.version.to_string(),
-            r.updated_at.clone(),
+            r.updated_at.to_db(),
             csv::opt(&r.deleted_at),
             r.id.clone(),
         ]);

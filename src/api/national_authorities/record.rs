@@ -13,6 +13,7 @@ use crate::db::AnyConnection;
 use crate::domain::{contact, MemberStateCode};
 use crate::error::{ApiError, ApiResult, FieldErrors};
 use crate::models::national_authority::{Filter, NationalAuthority};
+use crate::timestamp::Timestamp;
 
 /// Validates every field at once; returns the row values (the pipeline gives it its identity).
 fn validate(
@@ -66,8 +67,8 @@ fn validate(
         active: input.active.unwrap_or(true),
         notes,
         version: 1,
-        created_at: String::new(),
-        updated_at: String::new(),
+        created_at: Timestamp::now(),
+        updated_at: Timestamp::now(),
     })
 }
 

@@ -184,12 +184,7 @@ pub async fn list_submissions(
         let cycle = reporting::cycle(conn, &code)?;
         let mut items = submissions_of(conn, &cycle, lang)?;
         if let Some(since) = since {
-            items.retain(|s| {
-                s.updated_at
-                    .as_ref()
-                    .map_or(cycle.created_at.clone(), |t| t.to_db())
-                    >= since
-            });
+            items.retain(|s| s.updated_at.unwrap_or(cycle.created_at) >= since);
         }
         Ok(items)
     })

@@ -12,6 +12,7 @@ use crate::db::AnyConnection;
 use crate::domain::{contact, CycleStatus, SubmissionStatus};
 use crate::error::{ApiError, FieldError};
 use crate::models::reporting_cycle::{ReportingCycleRow, SubmissionRow};
+use crate::timestamp::Timestamp;
 
 /// Validates every field at once; returns the row (times left to the caller).
 pub fn validate(b: &NewReportingCycle) -> Result<ReportingCycleRow, ApiError> {
@@ -52,8 +53,8 @@ pub fn validate(b: &NewReportingCycle) -> Result<ReportingCycleRow, ApiError> {
         due_date: b.due_date.clone(),
         status: b.status.unwrap_or(CycleStatus::Open),
         version: 1,
-        created_at: String::new(),
-        updated_at: String::new(),
+        created_at: Timestamp::now(),
+        updated_at: Timestamp::now(),
     })
 }
 
@@ -82,8 +83,8 @@ crate::listing! {
         "code", "work_plan", "period_from", "period_to", "due_date", "status", "version",
         "created_at", "updated_at",
     ];
-    fetch(conn, since: Option<String>, after: String, limit) =>
-        ReportingCycleRow::list(conn, after.map(String::as_str), since.as_deref(), limit);
+    fetch(conn, since: Option<Timestamp>, after: String, limit) =>
+        ReportingCycleRow::list(conn, after.map(String::as_str), *since, limit);
     key(r) => r.code.clone();
 }
 
@@ -139,12 +140,12 @@ impl Versioned for SubmissionRecord {
     fn version(&self) -> i32 {
         self.row.version
     }
-    fn updated_at(&self) -> &str {
-        &self.row.updated_at
+    fn updated_at(&self) -> Timestamp {
+        self.row.updated_at
     }
-    fn stamp(&mut self, version: i32, updated_at: &str) {
+    fn stamp(&mut self, version: i32, updated_at: Timestamp) {
         self.row.version = version;
-        self.row.updated_at = updated_at.to_string();
+        self.row.updated_at = updated_at;
     }
     /// A submission is keyed by its cycle and state, and its first transition
     /// (`transitions.rs`) writes the new row with its times itself: nothing to adopt.

@@ -74,7 +74,7 @@ async fn transition(
                 status: to,
                 comment: comment.clone(),
                 version: before.as_ref().map_or(1, |b| b.version() + 1),
-                updated_at: Timestamp::now().to_db(),
+                updated_at: Timestamp::now(),
                 updated_by: writer.caller().username.clone(),
             });
             let scope = writer.scope(after.owner())?;

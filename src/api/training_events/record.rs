@@ -160,8 +160,8 @@ impl Replaceable for TrainingEventRecord {
                 participants_men: input.participants_men,
                 partners,
                 version: 1,
-                created_at: String::new(),
-                updated_at: String::new(),
+                created_at: Timestamp::now(),
+                updated_at: Timestamp::now(),
                 deleted_at: None,
             },
             audiences,
@@ -173,7 +173,7 @@ impl Replaceable for TrainingEventRecord {
 impl Tombstoned for TrainingEventRecord {
     fn tombstone(&self) -> Self {
         let mut after = self.clone();
-        after.row.deleted_at = Some(Timestamp::now().to_db());
+        after.row.deleted_at = Some(Timestamp::now());
         after
     }
 }

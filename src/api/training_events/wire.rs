@@ -95,9 +95,9 @@ impl From<&TrainingEventRecord> for TrainingEvent {
             participants_men: r.participants_men,
             partners: r.partners.clone(),
             version: r.version,
-            created_at: Timestamp::from_db(&r.created_at),
-            updated_at: Timestamp::from_db(&r.updated_at),
-            deleted_at: r.deleted_at.as_deref().map(Timestamp::from_db),
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            deleted_at: r.deleted_at,
         }
     }
 }

@@ -115,12 +115,7 @@ pub async fn replace_validation_rule(
         path.into_inner().id,
         precondition,
         "update",
-        move |conn, _, before: &ValidationRuleRow| {
-            let mut after = record::validate(&input, &Catalog::load(conn)?)?;
-            after.id = before.id.clone();
-            after.created_at = before.created_at.clone();
-            Ok(after)
-        },
+        move |conn, _, _: &ValidationRuleRow| record::validate(&input, &Catalog::load(conn)?),
     )
     .await
 }
@@ -147,7 +142,7 @@ pub async fn delete_validation_rule(
         "delete",
         |_, _, before: &ValidationRuleRow| {
             Ok(ValidationRuleRow {
-                deleted_at: Some(Timestamp::now().to_db()),
+                deleted_at: Some(Timestamp::now()),
                 ..before.clone()
             })
         },

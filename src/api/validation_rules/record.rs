@@ -10,6 +10,7 @@ use crate::error::{ApiError, FieldErrors};
 use crate::indicator_import::Catalog;
 use crate::models::validation_rule::{Filter, ValidationRuleRow};
 use crate::quality::rule::{self, Importance, MissingValueStrategy};
+use crate::timestamp::Timestamp;
 
 fn valid_code(code: &str) -> bool {
     let mut chars = code.chars();
@@ -59,8 +60,8 @@ pub fn validate(
                     .missing_value_strategy
                     .unwrap_or(MissingValueStrategy::SkipIfAllValuesMissing),
                 version: 1,
-                created_at: String::new(),
-                updated_at: String::new(),
+                created_at: Timestamp::now(),
+                updated_at: Timestamp::now(),
                 deleted_at: None,
             })
         }
@@ -79,7 +80,7 @@ impl Versioned for ValidationRuleRow {
         Owner::Secretariat
     }
     fn view(&self) -> ValidationRule {
-        ValidationRule::from(self)
+        self.clone()
     }
     fn location(&self) -> String {
         format!("/api/v1/validation-rules/{}", self.id)
@@ -96,7 +97,7 @@ impl Versioned for ValidationRuleRow {
 
 crate::listing! {
     /// The rule list, ordered by creation (id).
-    Rules: ValidationRuleRow => ValidationRule, "validation_rule", "validation-rules.csv", [
+    Rules: ValidationRuleRow => Self, "validation_rule", "validation-rules.csv", [
         "id", "code", "name", "description", "left", "operator", "right", "importance",
         "missing_value_strategy", "version", "created_at", "updated_at", "deleted_at",
     ];

@@ -27,7 +27,7 @@ pub struct LogFilter {
     webhook_id: String,
     status: Option<DeliveryStatus>,
     /// Deliveries created or attempted at or after this time.
-    since: Option<String>,
+    since: Option<Timestamp>,
 }
 
 crate::listing! {
@@ -37,7 +37,7 @@ crate::listing! {
         "last_error", "last_attempt_at", "next_attempt_at", "created_at",
     ];
     fetch(conn, f: LogFilter, after: String, limit) => DeliveryRow::list(
-        conn, &f.webhook_id, f.status, f.since.as_deref(), after.map(String::as_str), limit,
+        conn, &f.webhook_id, f.status, f.since, after.map(String::as_str), limit,
     );
     key(r) => r.id.clone();
 }

@@ -104,8 +104,8 @@ impl Replaceable for WebhookRow {
                 None => WebhookRow::feed_end(conn)?,
             },
             version: 1,
-            created_at: String::new(),
-            updated_at: String::new(),
+            created_at: Timestamp::now(),
+            updated_at: Timestamp::now(),
             deleted_at: None,
         })
     }
@@ -115,7 +115,7 @@ impl Tombstoned for WebhookRow {
     fn tombstone(&self) -> Self {
         let mut after = self.clone();
         after.active = false;
-        after.deleted_at = Some(Timestamp::now().to_db());
+        after.deleted_at = Some(Timestamp::now());
         after
     }
 }
@@ -131,7 +131,7 @@ impl Versioned for WebhookRow {
         Owner::Secretariat
     }
     fn view(&self) -> Webhook {
-        Webhook::from(self)
+        self.clone()
     }
     fn location(&self) -> String {
         format!("/api/v1/webhooks/{}", self.id)
@@ -149,7 +149,7 @@ pub fn filter(q: WebhookListParams, list: &ListParams) -> ApiResult<Filter> {
 
 crate::listing! {
     /// The subscription list, in creation order.
-    Subscriptions: WebhookRow => Webhook, "webhook", "webhooks.csv", [
+    Subscriptions: WebhookRow => Self, "webhook", "webhooks.csv", [
         "id", "url", "events", "active", "description", "version", "created_at", "updated_at",
         "deleted_at",
     ];

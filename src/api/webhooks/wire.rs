@@ -1,10 +1,10 @@
 //! Wire types of webhook subscriptions and their deliveries.
 
 use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::api::http::replace::MergePatch;
+use crate::db::text_enum::RawJson;
 pub use crate::domain::DeliveryStatus;
 use crate::models::webhook::WebhookRow;
 use crate::models::webhook_delivery::DeliveryRow;
@@ -46,42 +46,8 @@ pub struct WebhookInput {
 /// Changes to a subscription: a JSON merge patch of its input (`secret` rotates it).
 pub type WebhookPatch = MergePatch<WebhookInput>;
 
-/// A webhook subscription. Its secret is never shown after the create.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(example = json!({
-    "id": "0193a0b4-7c1e-7d3a-9f7e-2b8f4c1d5e6c", "url": "https://dashboard.example.org/hooks/palermo",
-    "events": ["submission"], "active": true, "description": "Dashboard of the Secretariat", "version": 1,
-    "created_at": "2026-11-22T20:43:03.123456Z", "updated_at": "2026-11-22T20:43:03.123456Z", "deleted_at": null
-}))]
-pub struct Webhook {
-    pub id: String,
-    pub url: String,
-    /// Resource types delivered; empty: all.
-    pub events: Vec<String>,
-    pub active: bool,
-    pub description: Option<String>,
-    pub version: i32,
-    pub created_at: Timestamp,
-    pub updated_at: Timestamp,
-    /// Set on a deleted subscription (listed with `include_deleted=true` only).
-    pub deleted_at: Option<Timestamp>,
-}
-
-impl From<&WebhookRow> for Webhook {
-    fn from(r: &WebhookRow) -> Self {
-        Webhook {
-            id: r.id.clone(),
-            url: r.url.clone(),
-            events: r.events.get().clone(),
-            active: r.active,
-            description: r.description.clone(),
-            version: r.version,
-            created_at: Timestamp::from_db(&r.created_at),
-            updated_at: Timestamp::from_db(&r.updated_at),
-            deleted_at: r.deleted_at.as_deref().map(Timestamp::from_db),
-        }
-    }
-}
+/// A webhook subscription as served: the stored row, whose secret is never serialized.
+pub type Webhook = WebhookRow;
 
 /// The answer to a create: the subscription and, this once, its secret.
 #[derive(Debug, Serialize, ToSchema)]
@@ -162,13 +128,13 @@ pub struct Delivery {
     pub created_at: Timestamp,
     /// The body every attempt sends, fixed when the event happened.
     #[schema(value_type = Object)]
-    pub payload: Box<RawValue>,
+    pub payload: RawJson,
 }
 
 impl From<&DeliveryRow> for Delivery {
     fn from(r: &DeliveryRow) -> Self {
         Delivery {
-            payload: RawValue::from_string(r.payload.clone()).unwrap_or_default(),
+            payload: r.payload.clone(),
             id: r.id.clone(),
             webhook_id: r.webhook_id.clone(),
             sequence: r.sequence,
@@ -177,12 +143,12 @@ impl From<&DeliveryRow> for Delivery {
             attempts: r.attempts,
             last_status_code: r.last_status_code,
             last_error: r.last_error.clone(),
-            last_attempt_at: r.last_attempt_at.as_deref().map(Timestamp::from_db),
+            last_attempt_at: r.last_attempt_at,
             next_attempt_at: match r.status {
-                DeliveryStatus::Pending => r.next_attempt_at.as_deref().map(Timestamp::from_db),
+                DeliveryStatus::Pending => r.next_attempt_at,
                 _ => None,
             },
-            created_at: Timestamp::from_db(&r.created_at),
+            created_at: r.created_at,
         }
     }
 }

@@ -155,7 +155,7 @@ impl NewWorkPlan {
 impl NewWorkPlan {
     /// The record to insert, stamped now.
     pub fn record(&self) -> WorkPlanRecord {
-        let now = Timestamp::now().to_db();
+        let now = Timestamp::now();
         let code = &self.code;
         WorkPlanRecord {
             plan: WorkPlanRow {
@@ -167,7 +167,7 @@ impl NewWorkPlan {
                 aims: JsonText::new(self.aims.clone()),
                 principles: JsonText::new(self.principles.clone()),
                 version: 1,
-                created_at: now.clone(),
+                created_at: now,
                 updated_at: now,
             },
             sections: (1..)
@@ -271,8 +271,8 @@ impl Versioned for WorkPlanRecord {
                 })
                 .collect(),
             version: p.version,
-            created_at: Timestamp::from_db(&p.created_at),
-            updated_at: Timestamp::from_db(&p.updated_at),
+            created_at: p.created_at,
+            updated_at: p.updated_at,
         }
     }
     fn location(&self) -> String {
@@ -293,8 +293,8 @@ crate::listing! {
     Plans: WorkPlanRow => WorkPlanSummary, "work_plans", "work-plans.csv", [
         "code", "title", "period_start", "period_end", "version", "updated_at",
     ];
-    fetch(conn, since: Option<String>, after: String, limit) =>
-        WorkPlanRow::list(conn, after.map(String::as_str), since.as_deref(), limit);
+    fetch(conn, since: Option<Timestamp>, after: String, limit) =>
+        WorkPlanRow::list(conn, after.map(String::as_str), *since, limit);
     key(r) => r.code.clone();
 }
 

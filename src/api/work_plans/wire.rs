@@ -134,7 +134,7 @@ impl From<&WorkPlanRow> for WorkPlanSummary {
             period_start: r.period_start.clone(),
             period_end: r.period_end.clone(),
             version: r.version,
-            updated_at: Timestamp::from_db(&r.updated_at),
+            updated_at: r.updated_at,
         }
     }
 }
