@@ -5,8 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::api::http::list::{self, ListParams, ListQuery, NoFilter};
-use crate::api::http::pagination::Page;
+use crate::api::http::list::{ListParams, NoFilter};
 use crate::api::http::precondition::{IdPath, IfMatch};
 use crate::api::http::write::{self, Versioned};
 use crate::auth::{password, Admin, With};
@@ -171,25 +170,14 @@ crate::listing! {
     key(r) => r.username.clone();
 }
 
-/// List users, ordered by username. Users are never deleted: deactivated users stay listed with
-/// `active: false`.
-#[utoipa::path(
-    tag = "users",
-    params(ListParams),
-    responses(
-        (status = 200, description = "A page of users", body = Page<User>,
-            headers(("Link" = String, description = "`<...>; rel=\"next\"` while there are more pages"))),
-        (status = 403, response = crate::api::problems::Forbidden),
-    )
-)]
-#[get("")]
-pub async fn list_users(
-    req: HttpRequest,
-    _admin: Admin,
-    state: web::Data<AppState>,
-    query: ListQuery<NoFilter>,
-) -> ApiResult<HttpResponse> {
-    list::respond::<Users>(&req, &state.pool, query.list.since()?, &query.list).await
+crate::record_routes! {
+    tag = "users", record = UserRow, view = User;
+    /// List users, ordered by username. Users are never deleted: deactivated users stay listed with
+    /// `active: false`.
+    list list_users("A page of users", Users, NoFilter,
+        |_: NoFilter, list: &ListParams| list.since()) by Admin;
+    /// Get a user.
+    get get_user("The user") by Admin;
 }
 
 /// Create a user. Member-state systems get ordinary `reporter` accounts.
@@ -241,24 +229,6 @@ pub async fn create_user(
         },
     )
     .await
-}
-
-/// Get a user.
-#[utoipa::path(
-    tag = "users",
-    params(IdPath),
-    responses(
-        (status = 200, description = "The user", body = User, headers(("ETag" = String, description = "Current version, for If-Match"))),
-        (status = 403, response = crate::api::problems::Forbidden),
-    )
-)]
-#[get("/{id}")]
-pub async fn get_user(
-    _admin: Admin,
-    state: web::Data<AppState>,
-    path: web::Path<IdPath>,
-) -> ApiResult<HttpResponse> {
-    write::read::<UserRow>(&state.pool, path.into_inner().id).await
 }
 
 /// Change a user's role, member state or active flag, or reset its password. Honours `If-Match`.

@@ -96,6 +96,13 @@ impl Deref for Admin {
     }
 }
 
+/// An administrator writes as any writer does.
+impl From<Admin> for Writer {
+    fn from(admin: Admin) -> Writer {
+        admin.0
+    }
+}
+
 type Extracting<T> = Pin<Box<dyn Future<Output = Result<T, ApiError>>>>;
 
 impl FromRequest for Writer {

@@ -29,7 +29,9 @@
 /// A list of anything else (a [`Listing`](super::list::Listing) any signed-in caller may read)
 /// names only its tag and item: `record_routes! { tag = "things", view = Thing; list ...; }`; the
 /// reads of a record written by handlers of its own (`list`, `get`, `history`) name its tag,
-/// record and view only.
+/// record and view only. `list`, `get`, `delete` and `history` followed by `by Admin` are for a
+/// record only administrators read and write: the handler takes the `Admin` grant, and a read
+/// declares its 403.
 #[macro_export]
 macro_rules! record_routes {
     (tag = $tag:tt, record = $rec:ident, view = $view:ident, input = $input:ident, patch = $patch:ident; $($rest:tt)*) => {
@@ -44,6 +46,26 @@ macro_rules! record_routes {
         $crate::record_routes!(@next [$tag, (), $view, (), ()] $($rest)*);
     };
     (@next $h:tt) => {};
+    // A list or a record only `$grant` may read (`Admin`): a 403 for anyone else.
+    (@next [$tag:tt, $rec:tt, $view:ident, $input:tt, $patch:tt]
+        $(#[doc = $doc:tt])* list $name:ident($what:tt, $listing:ty, $params:ident, $filter:expr) by $grant:ident; $($rest:tt)*) => {
+        $(#[doc = $doc])*
+        #[utoipa::path(tag = $tag, params($params, $crate::api::http::list::ListParams),
+            responses((status = 200, description = $what, body = $crate::api::http::pagination::Page<$view>),
+                (status = 403, response = $crate::api::problems::Forbidden)))]
+        #[get("")]
+        pub async fn $name(
+            req: actix_web::HttpRequest,
+            _grant: $crate::auth::$grant,
+            state: actix_web::web::Data<$crate::state::AppState>,
+            query: $crate::api::http::list::ListQuery<$params>,
+        ) -> $crate::error::ApiResult<actix_web::HttpResponse> {
+            let $crate::api::http::list::ListQuery { filter, list } = query;
+            let filter = ($filter)(filter, &list)?;
+            $crate::api::http::list::respond::<$listing>(&req, &state.pool, filter, &list).await
+        }
+        $crate::record_routes!(@next [$tag, $rec, $view, $input, $patch] $($rest)*);
+    };
     (@next [$tag:tt, $rec:tt, $view:ident, $input:tt, $patch:tt]
         $(#[doc = $doc:tt])* list $name:ident($what:tt, $listing:ty, $params:ident, $filter:expr); $($rest:tt)*) => {
         $(#[doc = $doc])*
@@ -80,8 +102,48 @@ macro_rules! record_routes {
         }
         $crate::record_routes!(@next [$tag, $rec, $view, $input, $patch] $($rest)*);
     };
+    // `get`, `delete` and `history` by any caller (a writer for `delete`), or `by Admin` only.
+    (@next [$tag:tt, $rec:tt, $view:ident, $input:tt, $patch:tt]
+        $(#[doc = $doc:tt])* get $name:ident($what:tt); $($rest:tt)*) => {
+        $crate::record_routes!(@get [$tag, $rec, $view, $input, $patch] $(#[doc = $doc])* $name($what) Caller []; $($rest)*);
+    };
+    (@next [$tag:tt, $rec:tt, $view:ident, $input:tt, $patch:tt]
+        $(#[doc = $doc:tt])* get $name:ident($what:tt) by $grant:ident; $($rest:tt)*) => {
+        $crate::record_routes!(@get [$tag, $rec, $view, $input, $patch] $(#[doc = $doc])* $name($what) $grant [(status = 403, response = $crate::api::problems::Forbidden)]; $($rest)*);
+    };
     (@next [$tag:tt, $rec:tt, $view:ident, $input:tt, $patch:tt]
         $(#[doc = $doc:tt])* delete $name:ident; $($rest:tt)*) => {
+        $crate::record_routes!(@delete [$tag, $rec, $view, $input, $patch] $(#[doc = $doc])* $name Writer; $($rest)*);
+    };
+    (@next [$tag:tt, $rec:tt, $view:ident, $input:tt, $patch:tt]
+        $(#[doc = $doc:tt])* delete $name:ident by $grant:ident; $($rest:tt)*) => {
+        $crate::record_routes!(@delete [$tag, $rec, $view, $input, $patch] $(#[doc = $doc])* $name $grant; $($rest)*);
+    };
+    (@next [$tag:tt, $rec:tt, $view:ident, $input:tt, $patch:tt]
+        $(#[doc = $doc:tt])* history $name:ident($what:tt, $exists:expr); $($rest:tt)*) => {
+        $crate::record_routes!(@history [$tag, $rec, $view, $input, $patch] $(#[doc = $doc])* $name($what, $exists) Caller []; $($rest)*);
+    };
+    (@next [$tag:tt, $rec:tt, $view:ident, $input:tt, $patch:tt]
+        $(#[doc = $doc:tt])* history $name:ident($what:tt, $exists:expr) by $grant:ident; $($rest:tt)*) => {
+        $crate::record_routes!(@history [$tag, $rec, $view, $input, $patch] $(#[doc = $doc])* $name($what, $exists) $grant [(status = 403, response = $crate::api::problems::Forbidden)]; $($rest)*);
+    };
+    (@get [$tag:tt, $rec:tt, $view:ident, $input:tt, $patch:tt]
+        $(#[doc = $doc:tt])* $name:ident($what:tt) $grant:ident [$($extra:tt)*]; $($rest:tt)*) => {
+        $(#[doc = $doc])*
+        #[utoipa::path(tag = $tag, params($crate::api::http::precondition::IdPath), responses((status = 200, description = $what,
+            body = $view, headers(("ETag" = String, description = "Version, for If-Match")))$(, $extra)*))]
+        #[get("/{id}")]
+        pub async fn $name(
+            _grant: $crate::auth::$grant,
+            state: actix_web::web::Data<$crate::state::AppState>,
+            path: actix_web::web::Path<$crate::api::http::precondition::IdPath>,
+        ) -> $crate::error::ApiResult<actix_web::HttpResponse> {
+            $crate::api::http::write::read::<$rec>(&state.pool, path.into_inner().id).await
+        }
+        $crate::record_routes!(@next [$tag, $rec, $view, $input, $patch] $($rest)*);
+    };
+    (@delete [$tag:tt, $rec:tt, $view:ident, $input:tt, $patch:tt]
+        $(#[doc = $doc:tt])* $name:ident $grant:ident; $($rest:tt)*) => {
         $(#[doc = $doc])*
         #[utoipa::path(tag = $tag, params($crate::api::http::precondition::IdPath, $crate::api::http::precondition::IfMatch), responses((status = 204, description = "Deleted"),
             (status = 409, response = $crate::api::problems::Conflict)))]
@@ -90,25 +152,28 @@ macro_rules! record_routes {
             state: actix_web::web::Data<$crate::state::AppState>,
             path: actix_web::web::Path<$crate::api::http::precondition::IdPath>,
             precondition: $crate::api::http::precondition::IfMatch,
-            writer: $crate::auth::Writer,
+            grant: $crate::auth::$grant,
         ) -> $crate::error::ApiResult<actix_web::HttpResponse> {
             let id = path.into_inner().id;
-            $crate::api::http::replace::delete::<$rec>(&state.pool, writer, id, precondition).await
+            $crate::api::http::replace::delete::<$rec>(&state.pool, grant.into(), id, precondition).await
         }
         $crate::record_routes!(@next [$tag, $rec, $view, $input, $patch] $($rest)*);
     };
-    (@next [$tag:tt, $rec:tt, $view:ident, $input:tt, $patch:tt]
-        $(#[doc = $doc:tt])* get $name:ident($what:tt); $($rest:tt)*) => {
+    (@history [$tag:tt, $rec:tt, $view:ident, $input:tt, $patch:tt]
+        $(#[doc = $doc:tt])* $name:ident($what:tt, $exists:expr) $grant:ident [$($extra:tt)*]; $($rest:tt)*) => {
         $(#[doc = $doc])*
-        #[utoipa::path(tag = $tag, params($crate::api::http::precondition::IdPath), responses((status = 200, description = $what,
-            body = $view, headers(("ETag" = String, description = "Version, for If-Match")))))]
-        #[get("/{id}")]
+        #[utoipa::path(tag = $tag, params($crate::api::http::precondition::IdPath, $crate::api::http::pagination::PageParams), responses(
+            (status = 200, description = $what, body = $crate::api::http::pagination::Page<$crate::api::http::history::HistoryEntry>)$(, $extra)*))]
+        #[get("/{id}/history")]
         pub async fn $name(
-            _caller: $crate::auth::Caller,
+            req: actix_web::HttpRequest,
+            _grant: $crate::auth::$grant,
             state: actix_web::web::Data<$crate::state::AppState>,
             path: actix_web::web::Path<$crate::api::http::precondition::IdPath>,
+            page: $crate::api::http::extract::QueryParams<$crate::api::http::pagination::PageParams>,
         ) -> $crate::error::ApiResult<actix_web::HttpResponse> {
-            $crate::api::http::write::read::<$rec>(&state.pool, path.into_inner().id).await
+            let id = path.into_inner().id;
+            $crate::api::http::history::respond(&req, &state.pool, <$rec as $crate::api::http::write::Versioned>::KIND, id, page.0, $exists).await
         }
         $crate::record_routes!(@next [$tag, $rec, $view, $input, $patch] $($rest)*);
     };
@@ -148,24 +213,6 @@ macro_rules! record_routes {
             let $crate::auth::With(writer, patch) = body;
             let id = path.into_inner().id;
             $crate::api::http::replace::patch::<$rec>(&state.pool, writer, id, precondition, "update", patch).await
-        }
-        $crate::record_routes!(@next [$tag, $rec, $view, $input, $patch] $($rest)*);
-    };
-    (@next [$tag:tt, $rec:tt, $view:ident, $input:tt, $patch:tt]
-        $(#[doc = $doc:tt])* history $name:ident($what:tt, $exists:expr); $($rest:tt)*) => {
-        $(#[doc = $doc])*
-        #[utoipa::path(tag = $tag, params($crate::api::http::precondition::IdPath, $crate::api::http::pagination::PageParams), responses(
-            (status = 200, description = $what, body = $crate::api::http::pagination::Page<$crate::api::http::history::HistoryEntry>)))]
-        #[get("/{id}/history")]
-        pub async fn $name(
-            req: actix_web::HttpRequest,
-            _caller: $crate::auth::Caller,
-            state: actix_web::web::Data<$crate::state::AppState>,
-            path: actix_web::web::Path<$crate::api::http::precondition::IdPath>,
-            page: $crate::api::http::extract::QueryParams<$crate::api::http::pagination::PageParams>,
-        ) -> $crate::error::ApiResult<actix_web::HttpResponse> {
-            let id = path.into_inner().id;
-            $crate::api::http::history::respond(&req, &state.pool, <$rec as $crate::api::http::write::Versioned>::KIND, id, page.0, $exists).await
         }
         $crate::record_routes!(@next [$tag, $rec, $view, $input, $patch] $($rest)*);
     };

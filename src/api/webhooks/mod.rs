@@ -7,7 +7,7 @@ mod record;
 mod wire;
 
 use actix_web::http::header;
-use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
+use actix_web::{delete, get, patch, post, put, web, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub use record::{check_target, Subscriptions, EVENT_TYPES};
@@ -16,9 +16,6 @@ pub use wire::{
     WebhookInput, WebhookListParams, WebhookPatch,
 };
 
-use crate::api::http::history;
-use crate::api::http::list::{self, ListParams, ListQuery};
-use crate::api::http::pagination::{Page, PageParams};
 use crate::api::http::precondition::{IdPath, IfMatch};
 use crate::api::http::replace::{self, Replaceable};
 use crate::api::http::run_db;
@@ -40,21 +37,21 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(deliveries::configure);
 }
 
-/// List webhook subscriptions, in creation order. `Accept: text/csv` or `format=csv` streams them
-/// as CSV. Secrets are never listed.
-#[utoipa::path(tag = "webhooks", params(WebhookListParams, ListParams), responses(
-    (status = 200, description = "A page of subscriptions (JSON) or all of them (CSV)", body = Page<Webhook>),
-    (status = 403, response = crate::api::problems::Forbidden)))]
-#[get("")]
-pub async fn list_webhooks(
-    req: HttpRequest,
-    _admin: Admin,
-    state: web::Data<AppState>,
-    query: ListQuery<WebhookListParams>,
-) -> ApiResult<HttpResponse> {
-    let ListQuery { filter, list } = query;
-    let filter = record::filter(filter, &list)?;
-    list::respond::<Subscriptions>(&req, &state.pool, filter, &list).await
+crate::record_routes! {
+    tag = "webhooks", record = WebhookRow, view = Webhook;
+    /// List webhook subscriptions, in creation order. `Accept: text/csv` or `format=csv` streams them
+    /// as CSV. Secrets are never listed.
+    list list_webhooks("A page of subscriptions (JSON) or all of them (CSV)", Subscriptions,
+        WebhookListParams, record::filter) by Admin;
+    /// Get one webhook subscription (without its secret).
+    get get_webhook("The subscription") by Admin;
+    /// Delete a subscription: nothing more is queued or sent for it (a tombstone stays, with its
+    /// delivery log). Honours `If-Match`.
+    delete delete_webhook by Admin;
+    /// Every version of a subscription, oldest first, with who changed it and when (never its
+    /// secret).
+    history list_webhook_history("The subscription's history",
+        |conn, id| write::load::<WebhookRow>(conn, id).map(drop)) by Admin;
 }
 
 /// Subscribe a URL to the change feed. The answer carries the signing secret (given, or
@@ -94,20 +91,6 @@ pub async fn create_webhook(
             webhook: created.view(),
             secret: created.secret.clone(),
         }))
-}
-
-/// Get one webhook subscription (without its secret).
-#[utoipa::path(tag = "webhooks", params(IdPath), responses(
-    (status = 200, description = "The subscription", body = Webhook,
-        headers(("ETag" = String, description = "Version, for If-Match"))),
-    (status = 403, response = crate::api::problems::Forbidden)))]
-#[get("/{id}")]
-pub async fn get_webhook(
-    _admin: Admin,
-    state: web::Data<AppState>,
-    path: web::Path<IdPath>,
-) -> ApiResult<HttpResponse> {
-    write::read::<WebhookRow>(&state.pool, path.into_inner().id).await
 }
 
 /// Replace a subscription's URL, event types, active flag and description. The secret stays
@@ -177,51 +160,6 @@ where
             check_target(policy, &row.url)?;
             Ok(row)
         },
-    )
-    .await
-}
-
-/// Delete a subscription: nothing more is queued or sent for it (a tombstone stays, with its
-/// delivery log). Honours `If-Match`.
-#[utoipa::path(tag = "webhooks", params(IdPath, IfMatch), responses(
-    (status = 204, description = "Deleted"),
-    (status = 409, response = crate::api::problems::Conflict)))]
-#[delete("/{id}")]
-pub async fn delete_webhook(
-    state: web::Data<AppState>,
-    path: web::Path<IdPath>,
-    precondition: IfMatch,
-    admin: Admin,
-) -> ApiResult<HttpResponse> {
-    replace::delete::<WebhookRow>(
-        &state.pool,
-        (*admin).clone(),
-        path.into_inner().id,
-        precondition,
-    )
-    .await
-}
-
-/// Every version of a subscription, oldest first, with who changed it and when (never its
-/// secret).
-#[utoipa::path(tag = "webhooks", params(IdPath, PageParams), responses(
-    (status = 200, description = "The subscription's history", body = Page<history::HistoryEntry>),
-    (status = 403, response = crate::api::problems::Forbidden)))]
-#[get("/{id}/history")]
-pub async fn list_webhook_history(
-    req: HttpRequest,
-    _admin: Admin,
-    state: web::Data<AppState>,
-    path: web::Path<IdPath>,
-    page: crate::api::http::extract::QueryParams<PageParams>,
-) -> ApiResult<HttpResponse> {
-    history::respond(
-        &req,
-        &state.pool,
-        WebhookRow::KIND,
-        path.into_inner().id,
-        page.0,
-        |conn, id| write::load::<WebhookRow>(conn, id).map(drop),
     )
     .await
 }
