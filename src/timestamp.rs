@@ -5,28 +5,20 @@
 use std::io::Write;
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use diesel::deserialize::FromSqlRow;
+use diesel::expression::AsExpression;
 use diesel::pg::Pg;
 use diesel::serialize::{IsNull, Output, ToSql};
 use diesel::sql_types::Text;
 use diesel::sqlite::Sqlite;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Serialize, Serializer};
 use utoipa::ToSchema;
 
 use crate::db::connection::MultiBackend;
 
 /// A UTC instant, serialized as RFC 3339 with microsecond precision (`2026-11-22T20:43:03.123456Z`).
 #[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    ToSchema,
-    diesel::expression::AsExpression,
-    diesel::deserialize::FromSqlRow,
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ToSchema, AsExpression, FromSqlRow,
 )]
 #[diesel(sql_type = Text)]
 #[schema(value_type = String, format = DateTime, example = "2026-11-22T20:43:03.123456Z")]
@@ -63,15 +55,6 @@ impl std::fmt::Display for Timestamp {
 impl Serialize for Timestamp {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&self.to_db())
-    }
-}
-
-/// Read back from a stored snapshot (RFC 3339, any offset).
-impl<'de> Deserialize<'de> for Timestamp {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        Self::parse(&text)
-            .ok_or_else(|| serde::de::Error::custom(format!("{text:?} is not an RFC 3339 time")))
     }
 }
 

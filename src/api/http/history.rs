@@ -3,7 +3,7 @@
 //! like every list.
 
 use actix_web::{HttpRequest, HttpResponse};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::api::http::pagination::{Page, PageParams};
@@ -32,32 +32,33 @@ pub struct HistoryEntry {
     pub changed_by: String,
     /// The resource before the change (`null` on creation).
     #[schema(value_type = Option<crate::openapi::types::Record>)]
-    pub before: Option<serde_json::Value>,
+    pub before: Option<RawJson>,
     /// The resource after the change (`null` on deletion).
     #[schema(value_type = Option<crate::openapi::types::Record>)]
-    pub after: Option<serde_json::Value>,
+    pub after: Option<RawJson>,
+}
+
+/// The one field of a snapshot an entry reads: the snapshots are served as stored.
+#[derive(Deserialize)]
+struct SnapshotVersion {
+    version: Option<i64>,
 }
 
 impl From<AuditEventRow> for HistoryEntry {
     fn from(e: AuditEventRow) -> Self {
-        // Checked to be JSON when the row was read.
-        let parse = |t: &Option<RawJson>| {
-            t.as_ref()
-                .and_then(|s| serde_json::from_str::<serde_json::Value>(s.get()).ok())
-        };
-        let before = parse(&e.before);
-        let after = parse(&e.after);
+        let version = e.after.as_ref().and_then(|a| {
+            serde_json::from_str::<SnapshotVersion>(a.get())
+                .ok()
+                .and_then(|s| s.version)
+        });
         HistoryEntry {
             event_id: e.id,
-            version: after
-                .as_ref()
-                .and_then(|a| a.get("version"))
-                .and_then(serde_json::Value::as_i64),
+            version,
             action: e.action,
             changed_at: e.occurred_at,
             changed_by: e.actor_username,
-            before,
-            after,
+            before: e.before,
+            after: e.after,
         }
     }
 }
